@@ -1,0 +1,1 @@
+"""The CLI verbs, one module each (see atlas_graph.cli)."""

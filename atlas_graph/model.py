@@ -1,0 +1,122 @@
+"""Typed records that travel between the pipeline stages (parse → map → validate → store).
+
+Only :mod:`atlas_graph.parse` knows the page format and only :mod:`atlas_graph.mapping`
+knows RDF; everything in between is these plain, immutable dataclasses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is, which field, which value, what is wrong."""
+
+    file: str
+    line: int | None
+    field: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        value = f" {self.value!r}" if self.value else ""
+        return f"{where}: {self.field}:{value}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ThemePath:
+    """A theme path of one to three levels: thématique › sous-thématique › sous-sous-thématique."""
+
+    levels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ForeignPartner:
+    name: str
+    country: str  # the country as written on the page ("Togo", "Côte d’Ivoire", "Vietnam")
+    line: int
+
+
+@dataclass(frozen=True)
+class Funding:
+    """One row of the funding table, cells read by what they are, not by position."""
+
+    funder: str
+    amount: Decimal | None
+    water_amounts: tuple[Decimal, ...]  # the "Montant 1% Eau (Loi 2005)" cells that were given
+    year: int | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person named on the page. Personal data: published only on explicit opt-in."""
+
+    organisation: str
+    family_name: str
+    given_name: str
+    role: str
+    email: str
+    kind: str  # "foreign-partner" or "diplomatic-post"
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    """A volunteer named on the page. Personal data: published only on explicit opt-in."""
+
+    family_name: str
+    given_name: str
+    mission: str
+    field_of_action: str
+    assignment: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """One Atlas project page, as faithfully as the page allows."""
+
+    source: str  # the input file, as given
+    record_id: str  # the Atlas id when the page states one, else the file's stem
+    content_hash: str  # sha256 of the capture's bytes
+    atlas_id: str | None = None
+    source_url: str | None = None
+    title: str | None = None
+    signature_year: int | None = None
+    start_year: int | None = None
+    end_date: dt.date | None = None
+    status: str | None = None
+    form: str | None = None
+    theme: ThemePath | None = None
+    other_themes: tuple[ThemePath, ...] = ()
+    context: tuple[str, ...] = ()  # paragraphs, each once, in page order
+    history: tuple[str, ...] = ()
+    objective: tuple[str, ...] = ()
+    description: tuple[str, ...] = ()
+    foreign_partners: tuple[ForeignPartner, ...] = ()
+    french_partners: tuple[str, ...] = ()
+    other_french_partners: tuple[str, ...] = ()
+    triennial: bool = False
+    funding: tuple[Funding, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    volunteers: tuple[Volunteer, ...] = ()
+    synthetic: bool = False
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """What the parser makes of one capture: a record (maybe with problems) or a rejection.
+
+    ``record is None`` means the capture was rejected; ``problems`` then says why.
+    """
+
+    source: str
+    record: Record | None
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def rejected(self) -> bool:
+        return self.record is None

@@ -1,0 +1,99 @@
+"""The URI scheme of CONTRACT §2, and the name key that reconciles spellings.
+
+Every instance URI is built here, from a base that ends with ``/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+
+from rdflib import Namespace, URIRef
+
+ATLAS = Namespace("https://w3id.org/atlas-coop/ontology#")
+EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
+DEFAULT_BASE = "http://localhost:8000/"
+GRAPH_ENTITIES = "graph/entities"
+
+
+class BaseURIError(ValueError):
+    pass
+
+
+def base_uri(value: str | None = None) -> str:
+    """The configured base: the argument, else ``ATLAS_BASE_URI``, else the default; checked."""
+    base = value or os.environ.get("ATLAS_BASE_URI") or DEFAULT_BASE
+    if not re.match(r"^https?://[^/\s]+/(\S*/)?$", base):
+        raise BaseURIError(
+            f"base URI {base!r} must be an absolute http(s) URI ending with '/', "
+            "e.g. https://data.example.org/atlas/"
+        )
+    return base
+
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    """Lower case, accents removed, runs of other characters replaced by ``-``.
+
+    This is also the reconciliation key: "Kpalime", "KPALIME" and "Kpalimé" share one slug,
+    and so do "Côte d’Ivoire" and "Cote d'Ivoire".
+    """
+    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    ascii_text = ascii_text.replace("ß", "ss").replace("æ", "ae").replace("Æ", "AE")
+    return _NON_WORD.sub("-", ascii_text.lower()).strip("-")
+
+
+class URIs:
+    """Builds the instance URIs of one base."""
+
+    def __init__(self, base: str):
+        self.base = base
+
+    def _uri(self, path: str) -> URIRef:
+        return URIRef(self.base + path)
+
+    def partnership(self, record_id: str) -> URIRef:
+        return self._uri(f"id/partnership/{record_id}")
+
+    def funding(self, record_id: str, n: int) -> URIRef:
+        return self._uri(f"id/partnership/{record_id}/funding/{n}")
+
+    def collectivity(self, iso2: str, name: str) -> URIRef:
+        return self._uri(f"id/collectivity/{iso2.lower()}/{slug(name)}")
+
+    def country(self, iso2: str) -> URIRef:
+        return self._uri(f"id/country/{iso2.lower()}")
+
+    def organization(self, name: str) -> URIRef:
+        return self._uri(f"id/organization/{slug(name)}")
+
+    def theme(self, levels: tuple[str, ...]) -> URIRef:
+        return self._uri("id/theme/" + "/".join(slug(level) for level in levels))
+
+    def status(self, name: str) -> URIRef:
+        return self._uri(f"id/status/{slug(name)}")
+
+    def form(self, name: str) -> URIRef:
+        return self._uri(f"id/form/{slug(name)}")
+
+    def scheme(self, kind: str) -> URIRef:
+        """The concept scheme of ``theme``, ``status`` or ``form``."""
+        return self._uri(f"id/{kind}")
+
+    def contact(self, record_id: str, n: int) -> URIRef:
+        return self._uri(f"id/partnership/{record_id}/contact/{n}")
+
+    def record_graph(self, record_id: str) -> URIRef:
+        """The named graph that holds one record's own triples."""
+        return self._uri(f"graph/partnership/{record_id}")
+
+    def entities_graph(self) -> URIRef:
+        """The named graph of shared entities (collectivities, countries, concepts)."""
+        return self._uri(GRAPH_ENTITIES)
+
+    def dataset(self) -> URIRef:
+        return self._uri("id/dataset")

@@ -1,0 +1,1 @@
+"""The atlas-graph ontology (Turtle), shipped as package data."""

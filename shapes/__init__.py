@@ -1,0 +1,1 @@
+"""The atlas-graph SHACL shapes (Turtle), shipped as package data."""
