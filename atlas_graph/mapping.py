@@ -1,0 +1,259 @@
+"""Record → RDF, with exactly the terms and URIs of CONTRACT §1–2 (see docs/data-model.md).
+
+Two pure steps:
+
+- :func:`map_record` turns one record into its own triples (the partnership, its funding rows,
+  its links) and the *mentions* of the shared entities it names (a collectivity as spelled
+  here, a country, a theme …);
+- :func:`entity_triples` turns every mention of every record into the shared entities graph:
+  one node per URI, its canonical ``skos:prefLabel`` and every other spelling as
+  ``skos:altLabel``, chosen the same way whatever the order of the input.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import RDF, XSD, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
+
+from . import countries
+from .model import Problem, Record
+from .uris import ATLAS, URIs, slug
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+COLLECTIVITY_TYPES = {
+    "foreign": (ATLAS.ForeignCollectivity, ATLAS.Collectivity, ORG.Organization),
+    "french": (ATLAS.FrenchCollectivity, ATLAS.Collectivity, ORG.Organization),
+}
+SCHEME_LABELS = {
+    "theme": ("Thématiques d'intervention", "Intervention themes"),
+    "status": ("Statuts des partenariats", "Partnership statuses"),
+    "form": ("Formes de partenariat", "Partnership forms"),
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A shared entity as one record names it.
+
+    ``kind``: foreign, french, organization, country, theme, status or form. ``country`` is the
+    alpha-2 code for collectivities and countries; ``parent`` the broader theme concept.
+    """
+
+    uri: str
+    kind: str
+    label: str
+    country: str | None = None
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class MappedRecord:
+    record_id: str
+    graph: URIRef
+    triples: tuple[Triple, ...]
+    mentions: tuple[Mention, ...]
+    problems: tuple[Problem, ...]
+
+
+def _fr(text: str) -> Literal:
+    return Literal(text, lang="fr")
+
+
+def _year(year: int) -> Literal:
+    return Literal(f"{year:04d}", datatype=XSD.gYear)
+
+
+def map_record(record: Record, uris: URIs, include_contacts: bool = False) -> MappedRecord:
+    """One record's own triples and the shared entities it mentions."""
+    triples: list[Triple] = []
+    mentions: list[Mention] = []
+    problems: list[Problem] = []
+    add = triples.append
+    me = uris.partnership(record.record_id)
+
+    add((me, RDF.type, ATLAS.Partnership))
+    add((me, DCTERMS.identifier, Literal(record.record_id)))
+    if record.title:
+        add((me, DCTERMS.title, _fr(record.title)))
+    if record.signature_year:
+        add((me, ATLAS.signatureYear, _year(record.signature_year)))
+    if record.start_year:
+        add((me, ATLAS.startYear, _year(record.start_year)))
+    if record.end_date:
+        add((me, ATLAS.endDate, Literal(record.end_date.isoformat(), datatype=XSD.date)))
+    for prop, kind, value in ((ATLAS.status, "status", record.status), (ATLAS.form, "form", record.form)):
+        if value:
+            concept = uris.status(value) if kind == "status" else uris.form(value)
+            add((me, prop, concept))
+            mentions.append(Mention(str(concept), kind, value))
+    if record.theme:
+        add((me, ATLAS.theme, _theme(record.theme.levels, uris, mentions)))
+    for path in record.other_themes:
+        add((me, ATLAS.otherTheme, _theme(path.levels, uris, mentions)))
+    for prop, paragraphs in (
+        (ATLAS.context, record.context),
+        (ATLAS.history, record.history),
+        (ATLAS.objective, record.objective),
+        (DCTERMS.description, record.description),
+    ):
+        if paragraphs:
+            add((me, prop, _fr("\n".join(paragraphs))))
+
+    partners: dict[str, URIRef] = {}  # slug of a name → the node it designates in this record
+    for partner in record.foreign_partners:
+        country = countries.resolve(partner.country)
+        if country is None:
+            problems.append(Problem(record.source, partner.line, "Pays", partner.country,
+                                    f"unknown country; the foreign partner {partner.name!r} is left out"))
+            continue
+        node = uris.collectivity(country.alpha2, partner.name)
+        add((me, ATLAS.foreignPartner, node))
+        mentions.append(Mention(str(node), "foreign", partner.name, country.alpha2))
+        mentions.append(Mention(str(uris.country(country.alpha2)), "country", partner.country, country.alpha2))
+        partners.setdefault(slug(partner.name), node)
+    for name in record.french_partners:
+        node = uris.collectivity(countries.FRANCE, name)
+        add((me, ATLAS.frenchPartner, node))
+        mentions.append(Mention(str(node), "french", name, countries.FRANCE))
+        partners.setdefault(slug(name), node)
+    if record.french_partners:
+        mentions.append(Mention(str(uris.country(countries.FRANCE)), "country", "France", countries.FRANCE))
+    for name in record.other_french_partners:
+        add((me, ATLAS.otherFrenchPartner, _organization(name, partners, uris, mentions)))
+
+    add((me, ATLAS.triennial, Literal(record.triennial)))
+    for n, row in enumerate(record.funding, start=1):
+        funding = uris.funding(record.record_id, n)
+        add((me, ATLAS.funding, funding))
+        add((funding, RDF.type, ATLAS.Funding))
+        add((funding, ATLAS.funder, _organization(row.funder, partners, uris, mentions)))
+        if row.amount is not None:
+            add((funding, ATLAS.amount, Literal(row.amount, datatype=XSD.decimal)))
+        for water in row.water_amounts:
+            add((funding, ATLAS.waterAmount, Literal(water, datatype=XSD.decimal)))
+        if row.year:
+            add((funding, ATLAS.year, _year(row.year)))
+
+    source = URIRef(record.source_url or f"urn:sha256:{record.content_hash}")
+    add((me, PROV.wasDerivedFrom, source))
+    add((source, RDF.type, PROV.Entity))
+    add((source, DCTERMS.identifier, Literal(record.source.replace("\\", "/").rsplit("/", 1)[-1])))
+    if record.synthetic:
+        add((me, ATLAS.synthetic, Literal(True)))
+    if include_contacts:
+        _personal_data(record, me, uris, add)
+    return MappedRecord(record.record_id, uris.record_graph(record.record_id), tuple(triples),
+                        tuple(dict.fromkeys(mentions)), tuple(problems))
+
+
+def _theme(levels: tuple[str, ...], uris: URIs, mentions: list[Mention]) -> URIRef:
+    """The concept of the most specific level; every level is mentioned with its parent."""
+    parent = None
+    for depth in range(1, len(levels) + 1):
+        concept = uris.theme(levels[:depth])
+        mentions.append(Mention(str(concept), "theme", levels[depth - 1], parent=parent))
+        parent = str(concept)
+    return concept
+
+
+def _organization(name: str, partners: dict[str, URIRef], uris: URIs, mentions: list[Mention]) -> URIRef:
+    """A funder or other partner: the record's partner of that name, else an organisation."""
+    node = partners.get(slug(name))
+    if node is None:
+        node = uris.organization(name)
+        partners[slug(name)] = node
+        mentions.append(Mention(str(node), "organization", name))
+    return node
+
+
+def _personal_data(record: Record, me: URIRef, uris: URIs, add) -> None:
+    people = [(ATLAS.contact, c.family_name, c.given_name, c.role, c.email, c.organisation)
+              for c in record.contacts]
+    people += [(ATLAS.volunteer, v.family_name, v.given_name, v.mission, "", v.assignment)
+               for v in record.volunteers]
+    for n, (prop, family, given, role, email, organisation) in enumerate(people, start=1):
+        person = uris.contact(record.record_id, n)
+        add((me, prop, person))
+        add((person, RDF.type, VCARD.Individual))
+        for vprop, value in ((VCARD["family-name"], family), (VCARD["given-name"], given),
+                             (VCARD.role, role), (VCARD["organization-name"], organisation)):
+            if value:
+                add((person, vprop, Literal(value)))
+        if email:
+            add((person, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+
+
+# shared entities -------------------------------------------------------------------------------
+
+
+def canonical_label(spellings: Counter) -> str:
+    """The spelling to show: not all capitals, capitalised, most accents, most frequent, then
+    the first in code-point order — so the choice never depends on the input order."""
+
+    def accents(text: str) -> int:
+        return sum(1 for c in unicodedata.normalize("NFD", text) if unicodedata.combining(c))
+
+    return min(
+        spellings,
+        key=lambda s: (s.isupper(), not s[:1].isupper(), -accents(s), -spellings[s], s),
+    )
+
+
+def entity_triples(mentions: Iterable[Mention], uris: URIs) -> list[Triple]:
+    """The shared entities graph, from the mentions of all records."""
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    first: dict[str, Mention] = {}
+    for mention in mentions:
+        spellings[mention.uri][mention.label] += 1
+        first.setdefault(mention.uri, mention)
+    triples: list[Triple] = []
+    add = triples.append
+    schemes = set()
+    for uri in sorted(first):
+        mention, node = first[uri], URIRef(uri)
+        labels = spellings[uri]
+        if mention.kind == "country":
+            country = countries.by_alpha2(mention.country)
+            add((node, RDF.type, ATLAS.Country))
+            add((node, ATLAS.isoCode, Literal(country.alpha2)))
+            add((node, SKOS.exactMatch, URIRef(country.eu_authority)))
+            add((node, SKOS.prefLabel, _fr(country.name_fr)))
+            add((node, SKOS.prefLabel, Literal(country.name_en, lang="en")))
+            for label in sorted(set(labels) - {country.name_fr}):
+                add((node, SKOS.altLabel, _fr(label)))
+            continue
+        preferred = canonical_label(labels)
+        add((node, SKOS.prefLabel, _fr(preferred)))
+        for label in sorted(set(labels) - {preferred}):
+            add((node, SKOS.altLabel, _fr(label)))
+        if mention.kind in COLLECTIVITY_TYPES:
+            for cls in COLLECTIVITY_TYPES[mention.kind]:
+                add((node, RDF.type, cls))
+            add((node, ATLAS.country, uris.country(mention.country)))
+        elif mention.kind == "organization":
+            add((node, RDF.type, ORG.Organization))
+        else:  # a concept: theme, status or form
+            scheme = uris.scheme(mention.kind)
+            schemes.add(mention.kind)
+            add((node, RDF.type, SKOS.Concept))
+            add((node, SKOS.inScheme, scheme))
+            if mention.parent:
+                add((node, SKOS.broader, URIRef(mention.parent)))
+                add((URIRef(mention.parent), SKOS.narrower, node))
+            else:
+                add((node, SKOS.topConceptOf, scheme))
+                add((scheme, SKOS.hasTopConcept, node))
+    for kind in sorted(schemes):
+        scheme = uris.scheme(kind)
+        label_fr, label_en = SCHEME_LABELS[kind]
+        add((scheme, RDF.type, SKOS.ConceptScheme))
+        add((scheme, SKOS.prefLabel, _fr(label_fr)))
+        add((scheme, SKOS.prefLabel, Literal(label_en, lang="en")))
+    return triples
