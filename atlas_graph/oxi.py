@@ -1,0 +1,34 @@
+"""rdflib terms → pyoxigraph terms: the one place where the two libraries meet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+
+from .mapping import Triple
+
+
+def term(value) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(value, URIRef):
+        return ox.NamedNode(str(value))
+    if isinstance(value, Literal):
+        if value.language:
+            return ox.Literal(str(value), language=value.language)
+        if value.datatype:
+            return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
+        return ox.Literal(str(value))
+    if isinstance(value, BNode):
+        return ox.BlankNode(str(value))
+    raise TypeError(f"not an RDF term: {value!r}")
+
+
+def quads(triples: Iterable[Triple], graph: URIRef) -> list[ox.Quad]:
+    graph_node = ox.NamedNode(str(graph))
+    return [ox.Quad(term(s), term(p), term(o), graph_node) for s, p, o in triples]
+
+
+def nquads(triples: Iterable[Triple], graph: URIRef) -> bytes:
+    """N-Quads bytes, cheap to send between processes and to bulk-load."""
+    return ox.serialize(quads(triples, graph), format=ox.RdfFormat.N_QUADS)

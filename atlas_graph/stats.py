@@ -1,0 +1,41 @@
+"""Counts of a store generation, for VoID and the DCAT catalog; computed once per generation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyoxigraph as ox
+
+from .uris import ATLAS
+
+_QUERIES = {
+    "classes": "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key } GROUP BY ?key",
+    "properties": """SELECT ?key (COUNT(*) AS ?n) WHERE {
+        SELECT DISTINCT ?s ?key ?o WHERE { ?s ?key ?o } } GROUP BY ?key""",
+}
+_SCALARS = {
+    "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }",
+    "distinct_subjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }",
+    "distinct_objects": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
+    "graphs": "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+}
+_YEARS = f"""SELECT (MIN(?y) AS ?first) (MAX(?y) AS ?last) WHERE {{
+    ?x <{ATLAS.signatureYear}>|<{ATLAS.startYear}>|<{ATLAS.year}> ?y }}"""
+
+
+def compute_stats(store: ox.Store, triples: int) -> dict:
+    """``triples``: the distinct triples of the union, as counted while dumping."""
+
+    def run(query):
+        return store.query(query, use_default_graph_as_union=True)
+
+    stats: dict = {"triples": triples, "modified": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    for key, query in _SCALARS.items():
+        stats[key] = int(next(iter(run(query)))["n"].value)
+    for key, query in _QUERIES.items():
+        stats[key] = {row["key"].value: int(row["n"].value) for row in run(query)}
+    years = next(iter(run(_YEARS)))
+    if years["first"] is not None:
+        stats["temporal"] = [years["first"].value[:4], years["last"].value[:4]]
+    stats["partnerships"] = stats["classes"].get(str(ATLAS.Partnership), 0)
+    return stats
