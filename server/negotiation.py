@@ -1,0 +1,143 @@
+"""HTTP content negotiation: pick the best offered media type for an ``Accept`` header.
+
+Generic and free of Flask so every route can share it. Follows RFC 9110 §12.5.1: each offered
+type gets the quality of the *most specific* media range that matches it (``type/subtype`` beats
+``type/*`` beats ``*/*``; media-range parameters other than ``q`` must match too); quality 0 means
+"not acceptable"; ties go to the server's order of preference (the order of ``offered``).
+
+A ``format`` query parameter (for browsers, which cannot set ``Accept``) overrides the header: it
+is either a short name from :data:`FORMAT_NAMES` or a media type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+#: Short names accepted by the ``format`` parameter, to the media type they stand for.
+FORMAT_NAMES: dict[str, str] = {
+    "json": "application/sparql-results+json",
+    "srj": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "srx": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "xml-rdf": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "html": "text/html",
+}
+
+
+class UnknownFormat(ValueError):
+    """A ``format`` parameter that is neither a known short name nor a media type."""
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    type: str
+    subtype: str
+    params: tuple[tuple[str, str], ...]
+    q: float
+
+    def specificity(self) -> int:
+        if self.type == "*":
+            return 0
+        if self.subtype == "*":
+            return 1
+        return 2 + len(self.params)
+
+    def matches(self, media_type: str) -> bool:
+        offered_type, offered_subtype, offered_params = _split(media_type)
+        if self.type != "*" and self.type != offered_type:
+            return False
+        if self.subtype != "*" and self.subtype != offered_subtype:
+            return False
+        return all(item in offered_params for item in self.params)
+
+
+def _split(media_type: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    main, *raw_params = media_type.split(";")
+    type_, _, subtype = main.strip().lower().partition("/")
+    params = []
+    for raw in raw_params:
+        name, _, value = raw.partition("=")
+        name = name.strip().lower()
+        if name:
+            params.append((name, value.strip().strip('"').lower()))
+    return type_, subtype or "*", tuple(params)
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """The media ranges of an ``Accept`` header; malformed entries are skipped, not fatal."""
+    ranges = []
+    for entry in (header or "").split(","):
+        if not entry.strip():
+            continue
+        type_, subtype, params = _split(entry)
+        if not type_ or (type_ == "*" and subtype != "*"):
+            continue
+        q = 1.0
+        kept = []
+        for name, value in params:
+            if name == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+                break  # parameters after q are accept-extensions, not media-type parameters
+            kept.append((name, value))
+        ranges.append(MediaRange(type_, subtype, tuple(kept), q))
+    return ranges
+
+
+def quality(header: str | None, media_type: str) -> float:
+    """How much the client wants ``media_type`` (1.0 when there is no ``Accept`` header)."""
+    ranges = parse_accept(header)
+    if not ranges:
+        return 1.0
+    matching = [r for r in ranges if r.matches(media_type)]
+    if not matching:
+        return 0.0
+    return max(matching, key=MediaRange.specificity).q
+
+
+def best_match(offered: Sequence[str], header: str | None) -> str | None:
+    """The offered type the client likes best, or ``None`` when it accepts none of them."""
+    best, best_q = None, 0.0
+    for media_type in offered:
+        q = quality(header, media_type)
+        if q > best_q:
+            best, best_q = media_type, q
+    return best
+
+
+def format_media_type(format_param: str) -> str:
+    """The media type a ``format`` parameter names (short name or media type, any case)."""
+    value = format_param.strip().lower()
+    if value in FORMAT_NAMES:
+        return FORMAT_NAMES[value]
+    type_, _, subtype = value.partition("/")
+    if type_ and subtype and " " not in value:
+        return value.split(";")[0].strip()
+    raise UnknownFormat(
+        f"unknown format {format_param!r}; use one of {', '.join(sorted(FORMAT_NAMES))} "
+        "or a media type"
+    )
+
+
+def choose(offered: Sequence[str], header: str | None, format_param: str | None = None) -> str | None:
+    """Negotiate: the ``format`` parameter wins when given, else the ``Accept`` header.
+
+    Raises :class:`UnknownFormat` for a ``format`` value that names nothing.
+    """
+    if format_param:
+        return best_match(offered, format_media_type(format_param))
+    return best_match(offered, header)
