@@ -92,11 +92,12 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 _PAGINATION = re.compile(r"^(<<|>>|<|>|\d{1,4}|<?\s*pagination\.page\.\w+\s*>?)$")
 _RULE = re.compile(r"^\s*-{3,}\s*(\|\s*(-{3,}\s*)?)*\|?\s*$")
 _IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)$")
-_EMAIL = re.compile(r"^[^@\s|]+@[^@\s|]+\.[^@\s|]+$")
+_EMAIL = re.compile(r"^[\w.!#$%&'*+/=?~-]+@[\w-]+(\.[\w-]+)+$")
 _YEAR = re.compile(r"^\d{4}$")
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _AMOUNT_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _PRIORITY = re.compile(r"^(\d{1,2}|oui|non|principale|secondaire|prioritaire)$", re.IGNORECASE)
+_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _ATLAS_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
@@ -156,10 +157,11 @@ def parse_text(text: str, source: str, stem: str, content_hash: str | None = Non
         return _rejected(source, None, "empty capture: no text at all")
     preamble, sections = _split_sections(lines)
     if not any(section.field == "title" for section in sections):
-        first = next(line.strip() for line in lines if line.strip())
+        shown = [line.strip() for line in lines if line.strip()]
+        first = next((line for line in shown if not slug(line).startswith(PAGE_HEADER)), shown[0])
         return _rejected(
             source, None,
-            f"not an Atlas project page: no 'Titre' label (first line: {first[:80]!r})",
+            f"not an Atlas project page: no 'Titre' label (it reads: {first[:80]!r})",
         )
     return _Reader(source, stem, content_hash, preamble, sections).read()
 
@@ -200,6 +202,23 @@ def _unique(lines: list[_Line]) -> list[_Line]:
 def _cells(line: _Line) -> list[str]:
     """A table row's cells, with empty cells and flag images dropped."""
     return [c.strip() for c in line.text.split("|") if c.strip() and not _IMAGE.match(c.strip())]
+
+
+CONTACT_COLUMNS = {  # header slug → Contact field, in the foreign partners' table order
+    "nom-de-la-collectivite-etrangere": "organisation",
+    "nom": "family_name",
+    "prenom": "given_name",
+    "fonction": "role",
+}
+
+
+def _contact_column(header_cell: str) -> str | None:
+    key = slug(header_cell)
+    if key in ("courriel", "email", "e-mail", "adresse-electronique"):
+        return "email"
+    if "collectivite" in key or key in ("organisation", "organisme", "poste", "poste-diplomatique"):
+        return "organisation"
+    return CONTACT_COLUMNS.get(key)
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -335,6 +354,14 @@ class _Reader:
             return None
         return line.text if line else None
 
+    def _read_source_url(self, section: _Section) -> str | None:
+        line = self._single_line(section)
+        if line and not _URL.match(line.text):
+            self.problem(line.number, section.field, line.text[:120],
+                         "not an http(s) address; the capture's hash names the source instead")
+            return None
+        return line.text if line else None
+
     def _read_year(self, section: _Section) -> int | None:
         line = self._single_line(section)
         if line is None:
@@ -395,8 +422,12 @@ class _Reader:
     # tables ----------------------------------------------------------------------------------
 
     def _rows(self, section: _Section) -> list[_Line]:
-        """The data rows of a table section: the header (the row above a ``---|`` rule), the
-        rule and pagination debris skipped."""
+        return self._table(section)[1]
+
+    def _table(self, section: _Section) -> tuple[list[str], list[_Line]]:
+        """The header cells (the row above a ``---|`` rule; empty when there is none) and the
+        data rows of a table section; the rule and pagination debris skipped."""
+        header: list[str] = []
         rows = []
         lines = section.lines
         for i, line in enumerate(lines):
@@ -408,9 +439,10 @@ class _Reader:
                                  "a line that is not a table row; left out")
                 continue
             if i + 1 < len(lines) and _RULE.match(lines[i + 1].text):
+                header = header or _cells(line)
                 continue
             rows.append(line)
-        return rows
+        return header, rows
 
     def _read_foreign_partners(self, section: _Section) -> tuple[ForeignPartner, ...]:
         partners = []
@@ -474,30 +506,41 @@ class _Reader:
         elif len(values) >= 2 and _YEAR.match(values[-1]) is None and parse_amount(values[-1]) is None:
             self.problem(line.number, section.field, values[-1], "not a year nor an amount; left out")
             values.pop()
-        amounts = []
+        amounts: list[Decimal | None] = []  # None: a broken cell, reported and left out
         for value in values:
             amount = parse_amount(value)
             if amount is None:
                 self.problem(line.number, section.field, value, "not an amount; left out")
             elif amount < 0:
                 self.problem(line.number, section.field, value, "a negative amount; left out")
-            else:
-                amounts.append(amount)
-        amount = amounts[0] if amounts else None
-        if amount is None:
+                amount = None
+            amounts.append(amount)
+        if not amounts:
             self.problem(line.number, section.field, funder, "no amount for this funder")
-        return Funding(funder, amount, tuple(amounts[1:]), year, line.number)
+        amount = amounts[0] if amounts else None
+        water = tuple(a for a in amounts[1:] if a is not None)
+        return Funding(funder, amount, water, year, line.number)
 
     def _read_contacts(self, section: _Section, kind: str) -> tuple[Contact, ...]:
+        """Rows of ``[collectivité |] Nom | Prénom | Fonction | Courriel``: the e-mail is found by
+        its form wherever it sits (empty cells are dropped); the other cells fill the header's
+        other columns in order."""
+        header, rows = self._table(section)
+        columns = [name for name in map(_contact_column, header) if name and name != "email"]
+        if not columns:
+            columns = list(CONTACT_COLUMNS)
         contacts = []
-        for line in self._rows(section):
+        for line in rows:
             cells = _cells(line)
             emails = [c for c in cells if _EMAIL.match(c)]
             others = [c for c in cells if not _EMAIL.match(c)]
-            if len(others) > 4:
-                self.problem(line.number, section.field, "(personal data)", "more cells than the header; extra cells left out")
-            organisation, family, given, role = (others + ["", "", "", ""])[:4]
-            contacts.append(Contact(organisation, family, given, role, emails[0] if emails else "", kind))
+            if len(others) > len(columns) or len(emails) > 1:
+                self.problem(line.number, section.field, "(personal data)",
+                             "more cells than the header; extra cells left out")
+            values = dict(zip(columns, others))
+            contacts.append(Contact(values.get("organisation", ""), values.get("family_name", ""),
+                                    values.get("given_name", ""), values.get("role", ""),
+                                    emails[0] if emails else "", kind))
         return tuple(contacts)
 
     def _read_foreign_contacts(self, section: _Section) -> tuple[Contact, ...]:
