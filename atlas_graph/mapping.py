@@ -88,15 +88,23 @@ def map_record(record: Record, uris: URIs, include_contacts: bool = False) -> Ma
         add((me, ATLAS.startYear, _year(record.start_year)))
     if record.end_date:
         add((me, ATLAS.endDate, Literal(record.end_date.isoformat(), datatype=XSD.date)))
+    def nameless(name: str, field: str, line: int | None = None) -> bool:
+        """A name with no letter or digit has no URI: reported and left out."""
+        if slug(name):
+            return False
+        problems.append(Problem(record.source, line, field, name, "no letter or digit to name it by; left out"))
+        return True
+
     for prop, kind, value in ((ATLAS.status, "status", record.status), (ATLAS.form, "form", record.form)):
-        if value:
+        if value and not nameless(value, kind):
             concept = uris.status(value) if kind == "status" else uris.form(value)
             add((me, prop, concept))
             mentions.append(Mention(str(concept), kind, value))
-    if record.theme:
+    if record.theme and not any(nameless(level, "theme") for level in record.theme.levels):
         add((me, ATLAS.theme, _theme(record.theme.levels, uris, mentions)))
     for path in record.other_themes:
-        add((me, ATLAS.otherTheme, _theme(path.levels, uris, mentions)))
+        if not any(nameless(level, "otherTheme") for level in path.levels):
+            add((me, ATLAS.otherTheme, _theme(path.levels, uris, mentions)))
     for prop, paragraphs in (
         (ATLAS.context, record.context),
         (ATLAS.history, record.history),
@@ -106,8 +114,10 @@ def map_record(record: Record, uris: URIs, include_contacts: bool = False) -> Ma
         if paragraphs:
             add((me, prop, _fr("\n".join(paragraphs))))
 
-    partners: dict[str, URIRef] = {}  # slug of a name → the node it designates in this record
+    partners: dict[str, Mention] = {}  # slug of a name → the partner it designates in this record
     for partner in record.foreign_partners:
+        if nameless(partner.name, "foreignPartner", partner.line):
+            continue
         country = countries.resolve(partner.country)
         if country is None:
             problems.append(Problem(record.source, partner.line, "Pays", partner.country,
@@ -115,25 +125,30 @@ def map_record(record: Record, uris: URIs, include_contacts: bool = False) -> Ma
             continue
         node = uris.collectivity(country.alpha2, partner.name)
         add((me, ATLAS.foreignPartner, node))
-        mentions.append(Mention(str(node), "foreign", partner.name, country.alpha2))
+        mention = Mention(str(node), "foreign", partner.name, country.alpha2)
+        mentions.append(mention)
         mentions.append(Mention(str(uris.country(country.alpha2)), "country", partner.country, country.alpha2))
-        partners.setdefault(slug(partner.name), node)
+        partners.setdefault(slug(partner.name), mention)
     for name in record.french_partners:
+        if nameless(name, "frenchPartner"):
+            continue
         node = uris.collectivity(countries.FRANCE, name)
         add((me, ATLAS.frenchPartner, node))
-        mentions.append(Mention(str(node), "french", name, countries.FRANCE))
-        partners.setdefault(slug(name), node)
-    if record.french_partners:
+        mention = Mention(str(node), "french", name, countries.FRANCE)
+        mentions.append(mention)
         mentions.append(Mention(str(uris.country(countries.FRANCE)), "country", "France", countries.FRANCE))
+        partners.setdefault(slug(name), mention)
     for name in record.other_french_partners:
-        add((me, ATLAS.otherFrenchPartner, _organization(name, partners, uris, mentions)))
+        if not nameless(name, "otherFrenchPartner"):
+            add((me, ATLAS.otherFrenchPartner, _organization(name, partners, uris, mentions)))
 
     add((me, ATLAS.triennial, Literal(record.triennial)))
     for n, row in enumerate(record.funding, start=1):
         funding = uris.funding(record.record_id, n)
         add((me, ATLAS.funding, funding))
         add((funding, RDF.type, ATLAS.Funding))
-        add((funding, ATLAS.funder, _organization(row.funder, partners, uris, mentions)))
+        if not nameless(row.funder, "funder", row.line):
+            add((funding, ATLAS.funder, _organization(row.funder, partners, uris, mentions)))
         if row.amount is not None:
             add((funding, ATLAS.amount, Literal(row.amount, datatype=XSD.decimal)))
         for water in row.water_amounts:
@@ -163,23 +178,23 @@ def _theme(levels: tuple[str, ...], uris: URIs, mentions: list[Mention]) -> URIR
     return concept
 
 
-def _organization(name: str, partners: dict[str, URIRef], uris: URIs, mentions: list[Mention]) -> URIRef:
-    """A funder or other partner: the record's partner of that name, else an organisation."""
-    node = partners.get(slug(name))
-    if node is None:
-        node = uris.organization(name)
-        partners[slug(name)] = node
-        mentions.append(Mention(str(node), "organization", name))
-    return node
+def _organization(name: str, partners: dict[str, Mention], uris: URIs, mentions: list[Mention]) -> URIRef:
+    """A funder or other partner: the record's partner of that name, else an organisation.
+    Either way this spelling is mentioned, so that it becomes a label of the node."""
+    known = partners.get(slug(name))
+    if known is None:
+        known = partners[slug(name)] = Mention(str(uris.organization(name)), "organization", name)
+    mentions.append(Mention(known.uri, known.kind, name, known.country))
+    return URIRef(known.uri)
 
 
 def _personal_data(record: Record, me: URIRef, uris: URIs, add) -> None:
-    people = [(ATLAS.contact, c.family_name, c.given_name, c.role, c.email, c.organisation)
-              for c in record.contacts]
-    people += [(ATLAS.volunteer, v.family_name, v.given_name, v.mission, "", v.assignment)
-               for v in record.volunteers]
-    for n, (prop, family, given, role, email, organisation) in enumerate(people, start=1):
-        person = uris.contact(record.record_id, n)
+    """Contacts at ``…/contact/{n}``, volunteers at ``…/volunteer/{n}``, n from 1 in page order."""
+    people = [(ATLAS.contact, uris.contact(record.record_id, n), c.family_name, c.given_name,
+               c.role, c.email, c.organisation) for n, c in enumerate(record.contacts, start=1)]
+    people += [(ATLAS.volunteer, uris.volunteer(record.record_id, n), v.family_name, v.given_name,
+                v.mission, "", v.assignment) for n, v in enumerate(record.volunteers, start=1)]
+    for prop, person, family, given, role, email, organisation in people:
         add((me, prop, person))
         add((person, RDF.type, VCARD.Individual))
         for vprop, value in ((VCARD["family-name"], family), (VCARD["given-name"], given),
@@ -194,16 +209,14 @@ def _personal_data(record: Record, me: URIRef, uris: URIs, add) -> None:
 
 
 def canonical_label(spellings: Counter) -> str:
-    """The spelling to show: not all capitals, capitalised, most accents, most frequent, then
-    the first in code-point order — so the choice never depends on the input order."""
+    """The spelling to show (docs/data-model.md): one that is not all capitals, then the one
+    with the most accented letters, then the most frequent, then the first in code-point
+    order — so the choice never depends on the input order."""
 
     def accents(text: str) -> int:
         return sum(1 for c in unicodedata.normalize("NFD", text) if unicodedata.combining(c))
 
-    return min(
-        spellings,
-        key=lambda s: (s.isupper(), not s[:1].isupper(), -accents(s), -spellings[s], s),
-    )
+    return min(spellings, key=lambda s: (s.isupper(), -accents(s), -spellings[s], s))
 
 
 def entity_triples(mentions: Iterable[Mention], uris: URIs) -> list[Triple]:

@@ -87,6 +87,9 @@ class URIs:
     def contact(self, record_id: str, n: int) -> URIRef:
         return self._uri(f"id/partnership/{record_id}/contact/{n}")
 
+    def volunteer(self, record_id: str, n: int) -> URIRef:
+        return self._uri(f"id/partnership/{record_id}/volunteer/{n}")
+
     def record_graph(self, record_id: str) -> URIRef:
         """The named graph that holds one record's own triples."""
         return self._uri(f"graph/partnership/{record_id}")
