@@ -6,6 +6,7 @@ order the inputs were given in. Shared by ``convert`` and ``load``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,9 +94,23 @@ def convert_files(files: Iterable[Path], uris: URIs, include_contacts: bool = Fa
     return map_results(results, uris, include_contacts)
 
 
+class _OrderedDataset(Dataset):
+    """A dataset that lists its graphs in the order of their names, so that serialisers that
+    walk the graphs (TriG, JSON-LD) write the same bytes on every run."""
+
+    def contexts(self, triple=None):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            graphs = list(super().contexts(triple))
+        return iter(sorted(graphs, key=lambda graph: str(graph.identifier)))
+
+    def graphs(self, triple=None):
+        return iter(sorted(super().graphs(triple), key=lambda graph: str(graph.identifier)))
+
+
 def to_dataset(batch: Batch, uris: URIs) -> Dataset:
     """One named graph per record, plus the shared entities graph."""
-    dataset = Dataset()
+    dataset = _OrderedDataset()
     _bind(dataset)
     for record in batch.records:
         _fill(dataset.graph(record.graph), record.triples)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -104,9 +105,13 @@ def run(args: argparse.Namespace) -> int:
 def write_atomically(path: Path, data: bytes, rdf_format: str) -> None:
     """Write through a temporary file so that a failed run never leaves half a file.
 
-    Line-based formats are sorted, so the same input gives the same bytes on every run."""
+    Line-based formats are sorted and JSON-LD arrays ordered, so the same input gives the same
+    bytes on every run."""
     if rdf_format in ("nt", "nquads"):
         data = b"".join(sorted(set(data.splitlines(keepends=True))))
+    elif rdf_format == "json-ld":
+        data = json.dumps(_ordered(json.loads(data)), ensure_ascii=False, indent=2,
+                          sort_keys=True).encode("utf-8") + b"\n"
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -115,3 +120,14 @@ def write_atomically(path: Path, data: bytes, rdf_format: str) -> None:
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def _ordered(node):
+    """A JSON-LD document with every array in a fixed order (nodes and values are unordered
+    sets in RDF; ``@list`` arrays, which are ordered, are kept as they are)."""
+    if isinstance(node, dict):
+        return {key: value if key == "@list" else _ordered(value) for key, value in node.items()}
+    if isinstance(node, list):
+        items = [_ordered(item) for item in node]
+        return sorted(items, key=lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True))
+    return node
