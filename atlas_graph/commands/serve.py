@@ -1,0 +1,132 @@
+"""``atlas-graph serve``: the linked-data server, production-grade (gunicorn, several workers)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..cli import UsageError
+from ..load import load
+from ..pipeline import InputError, record_files
+from ..store import StoreDir, StoreError
+from ..uris import BaseURIError, URIs, base_uri
+
+HELP = "serve the graph over HTTP: SPARQL endpoint, linked-data URIs, pages, dumps, catalog"
+DESCRIPTION = """\
+Serve the Atlas graph over HTTP with gunicorn (several worker processes over one store).
+
+With no arguments: the records bundled with atlas-graph are loaded into an embedded store
+(reused at the next start: unchanged records are not read again) and served at
+http://localhost:8000/ with that base URI.
+
+  --records DIR        load DIR's *.txt into the store first (incremental), then serve
+  --store DIR          the store folder; alone, serve an existing store without reading records
+
+Routes: /sparql (SPARQL 1.1 Protocol), /id/... (303 to /page/... or /data/...), /data/...,
+/page/..., /.well-known/void, /catalog, /dumps/..., /ontology.
+
+environment: ATLAS_BASE_URI, ATLAS_QUERY_TIMEOUT (default 30), ATLAS_UPDATE_TOKEN (unset:
+read-only), ATLAS_STORE (default store folder).
+
+examples:
+  atlas-graph serve
+  atlas-graph serve --records records/ --port 8080
+  atlas-graph load records/ --store /srv/atlas/store --base-uri https://data.example.org/atlas/
+  atlas-graph serve --store /srv/atlas/store --host 0.0.0.0 --port 8000 --workers 4
+"""
+
+
+def default_store() -> Path:
+    if os.environ.get("ATLAS_STORE"):
+        return Path(os.environ["ATLAS_STORE"])
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "atlas-graph" / "store"
+
+
+def bundled_records() -> Path:
+    """The real Atlas page(s) shipped with the package (package data)."""
+    return Path(__file__).resolve().parents[1] / "records"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", metavar="DIR", help="store folder (default: $ATLAS_STORE or ~/.local/share/atlas-graph/store)")
+    parser.add_argument("--records", metavar="DIR", help="records to load before serving (default: the bundled ones)")
+    parser.add_argument("--host", default="localhost", help="interface to listen on (default: localhost)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    parser.add_argument("--base-uri", metavar="URI", help="base of the instance URIs (default: $ATLAS_BASE_URI or http://HOST:PORT/)")
+    parser.add_argument("--query-timeout", type=float, metavar="SECONDS",
+                        default=float(os.environ.get("ATLAS_QUERY_TIMEOUT", 30)),
+                        help="stop a SPARQL query after this long (default: $ATLAS_QUERY_TIMEOUT or 30)")
+    parser.add_argument("--update-token", metavar="TOKEN", default=os.environ.get("ATLAS_UPDATE_TOKEN"),
+                        help="allow SPARQL Update with 'Authorization: Bearer TOKEN' (default: read-only)")
+    parser.add_argument("--sparql-endpoint", metavar="URL", help="serve over an external SPARQL 1.1 store instead")
+    parser.add_argument("--workers", type=int, default=min(4, 2 * (os.cpu_count() or 1)),
+                        help="worker processes (default: 2 per core, at most 4)")
+    parser.add_argument("--include-contacts", action="store_true",
+                        help="when loading records: also publish contacts' names and e-mails (personal data)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..server.app import create_app
+    from ..server.service import AtlasConfig
+
+    if args.sparql_endpoint:
+        raise UsageError("--sparql-endpoint is not available yet")
+    if args.query_timeout <= 0:
+        raise UsageError("--query-timeout must be a positive number of seconds")
+    store_dir = StoreDir(args.store or default_store())
+    if args.store and not args.records:
+        if not store_dir.exists():
+            raise UsageError(f"{args.store}: no store there; create it with "
+                             f"'atlas-graph load RECORDS --store {args.store}' or add --records DIR")
+        base = store_dir.state().get("base_uri")
+        if args.base_uri and args.base_uri != base:
+            raise UsageError(f"the store was built with base URI {base}; reload it with --base-uri {args.base_uri}")
+    else:
+        base = _load_records(args, store_dir)
+    config = AtlasConfig(store=store_dir.path, base_uri=base, update_token=args.update_token,
+                         query_timeout=args.query_timeout)
+    print(f"atlas-graph: serving {store_dir.path} at http://{args.host}:{args.port}/ "
+          f"(base URI {base}, {args.workers} workers)", file=sys.stderr)
+    _gunicorn(create_app(config), args)
+    return 0
+
+
+def _load_records(args: argparse.Namespace, store_dir: StoreDir) -> str:
+    host = "localhost" if args.host in ("0.0.0.0", "::", "") else args.host
+    try:
+        uris = URIs(base_uri(args.base_uri or os.environ.get("ATLAS_BASE_URI") or f"http://{host}:{args.port}/"))
+        files = record_files([args.records or bundled_records()])
+        summary = load(files, store_dir, uris, include_contacts=args.include_contacts)
+    except (BaseURIError, InputError, StoreError) as exc:
+        raise UsageError(str(exc)) from None
+    for problem in summary.problems:
+        print(problem, file=sys.stderr)
+    print(f"atlas-graph: {summary.converted} records loaded, {summary.unchanged} unchanged, "
+          f"{summary.rejected} rejected", file=sys.stderr)
+    return uris.base
+
+
+def _gunicorn(app, args: argparse.Namespace) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            options = {
+                "bind": f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}",
+                "workers": args.workers,
+                "worker_class": "gthread",
+                "threads": 4,
+                "timeout": int(args.query_timeout) + 30,
+                "graceful_timeout": 10,
+                "accesslog": "-",
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app
+
+    Server().run()
