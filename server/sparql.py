@@ -10,6 +10,7 @@ HTTP response. Expects ``current_app.extensions["atlas"]`` to offer ``store()``,
 from __future__ import annotations
 
 import hmac
+import re
 import tempfile
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -132,11 +133,19 @@ def _update(operation: UpdateOperation) -> Response:
     except DatasetConflict as error:
         raise HttpError(400, str(error)) from error
     # Relative IRIs in the update resolve against the endpoint URL (the protocol's service base).
+    base = f"BASE <{endpoint_url()}> "
     try:
-        atlas.update(f"BASE <{endpoint_url()}> {text}")
+        atlas.update(base + text)
     except (ValueError, SyntaxError) as error:
-        raise HttpError(400, f"update rejected: {error}") from error
-    return Response(status=204)
+        raise HttpError(400, f"update rejected: {_unshift_location(str(error), len(base))}") from error
+    response = Response(status=204)
+    del response.headers["Content-Type"]
+    return response
+
+
+def _unshift_location(message: str, columns: int) -> str:
+    """The engine's "error at 1:C" counted in the client's text, before the added BASE."""
+    return re.sub(r"at 1:(\d+)", lambda m: f"at 1:{max(int(m.group(1)) - columns, 1)}", message, count=1)
 
 
 def _check_update_rights(token: str | None) -> None:
