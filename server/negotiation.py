@@ -65,14 +65,14 @@ class MediaRange:
 
 def _split(media_type: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
     main, *raw_params = media_type.split(";")
-    type_, _, subtype = main.strip().lower().partition("/")
+    type_, slash, subtype = main.strip().lower().partition("/")
     params = []
     for raw in raw_params:
         name, _, value = raw.partition("=")
         name = name.strip().lower()
         if name:
             params.append((name, value.strip().strip('"').lower()))
-    return type_, subtype or "*", tuple(params)
+    return type_, (subtype if slash else ""), tuple(params)
 
 
 def parse_accept(header: str | None) -> list[MediaRange]:
@@ -82,7 +82,7 @@ def parse_accept(header: str | None) -> list[MediaRange]:
         if not entry.strip():
             continue
         type_, subtype, params = _split(entry)
-        if not type_ or (type_ == "*" and subtype != "*"):
+        if not type_ or not subtype or (type_ == "*" and subtype != "*"):
             continue
         q = 1.0
         kept = []
@@ -93,7 +93,8 @@ def parse_accept(header: str | None) -> list[MediaRange]:
                 except ValueError:
                     q = 0.0
                 break  # parameters after q are accept-extensions, not media-type parameters
-            kept.append((name, value))
+            if name != "charset":  # every textual format here is UTF-8: charset never excludes
+                kept.append((name, value))
         ranges.append(MediaRange(type_, subtype, tuple(kept), q))
     return ranges
 

@@ -1,0 +1,53 @@
+"""Accept-header negotiation shared by the HTTP routes."""
+
+from __future__ import annotations
+
+import pytest
+
+from atlas_graph.server.negotiation import UnknownFormat, best_match, choose, parse_accept, quality
+
+RDF = ["text/turtle", "application/rdf+xml", "application/ld+json"]
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "text/turtle"),  # no header: the server's first choice
+        ("", "text/turtle"),
+        ("*/*", "text/turtle"),
+        ("application/*", "application/rdf+xml"),  # wildcard subtype, ties in server order
+        ("application/ld+json;q=0.9, text/turtle;q=0.1", "application/ld+json"),
+        ("*/*;q=0.1, application/rdf+xml", "application/rdf+xml"),
+        ("application/*;q=0.2, application/ld+json;q=0", "application/rdf+xml"),  # q=0 excludes
+        ("TEXT/Turtle", "text/turtle"),  # case-insensitive
+        ("image/png", None),
+        ("text/turtle;q=abc", None),  # a malformed q counts as 0
+    ],
+)
+def test_best_match(accept, expected):
+    assert best_match(RDF, accept) == expected
+
+
+def test_range_parameters_must_match():
+    assert best_match(["text/turtle"], "text/turtle;version=2") is None
+    assert best_match(["text/turtle;version=2"], "text/turtle;version=2") == "text/turtle;version=2"
+    assert best_match(["text/turtle"], "text/turtle;charset=utf-8") == "text/turtle"
+
+
+def test_most_specific_range_decides_quality():
+    header = "text/*;q=0.3, text/html;q=0.7, */*;q=0.1"
+    assert quality(header, "text/html") == 0.7
+    assert quality(header, "text/plain") == 0.3
+    assert quality(header, "image/png") == 0.1
+
+
+def test_malformed_entries_are_skipped():
+    assert [r.subtype for r in parse_accept("garbage, */json, /x, text/csv")] == ["csv"]
+
+
+def test_format_parameter_overrides_accept():
+    assert choose(RDF, "text/turtle", "jsonld") == "application/ld+json"
+    assert choose(RDF, "text/turtle", "application/rdf+xml") == "application/rdf+xml"
+    assert choose(RDF, "text/turtle", "csv") is None  # known, but not offered here
+    with pytest.raises(UnknownFormat):
+        choose(RDF, None, "yaml")
