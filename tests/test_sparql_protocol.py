@@ -456,3 +456,26 @@ def test_update_syntax_error_points_into_the_clients_text(tmp_path):
     assert "Content-Type" not in client.post(
         "/sparql", data={"update": "CLEAR ALL"}, headers={"Authorization": f"Bearer {TOKEN}"}
     ).headers
+
+
+def test_errors_install_gives_every_route_short_bodies_and_cors(tmp_path):
+    from flask import Flask
+
+    from atlas_graph.server import errors
+
+    app = Flask("errors_test")
+    errors.install(app)
+
+    @app.route("/teapot")
+    def teapot():
+        raise errors.HttpError(418, "short and stout", {"X-Hint": "tip me over"})
+
+    client = app.test_client()
+    missing = client.get("/nowhere")
+    assert missing.status_code == 404
+    assert missing.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert missing.headers["Access-Control-Allow-Origin"] == "*"
+    teapot_response = client.get("/teapot", headers={"Accept": "application/json"})
+    assert teapot_response.status_code == 418
+    assert teapot_response.json["message"] == "short and stout"
+    assert teapot_response.headers["X-Hint"] == "tip me over"
