@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from rdflib import RDF, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
@@ -68,6 +69,13 @@ def _fr(text: str) -> Literal:
 
 def _year(year: int) -> Literal:
     return Literal(f"{year:04d}", datatype=XSD.gYear)
+
+
+def _decimal(value: Decimal) -> Literal:
+    """An xsd:decimal in its canonical XSD 1.0 form ("19300.0", "1500.5"): rdflib writes Turtle
+    decimals with a point, so any other form would make the .ttl and .nt outputs differ."""
+    text = format(value.normalize(), "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
 
 
 def map_record(record: Record, uris: URIs, include_contacts: bool = False) -> MappedRecord:
@@ -150,9 +158,9 @@ def map_record(record: Record, uris: URIs, include_contacts: bool = False) -> Ma
         if not nameless(row.funder, "funder", row.line):
             add((funding, ATLAS.funder, _organization(row.funder, partners, uris, mentions)))
         if row.amount is not None:
-            add((funding, ATLAS.amount, Literal(row.amount, datatype=XSD.decimal)))
+            add((funding, ATLAS.amount, _decimal(row.amount)))
         for water in row.water_amounts:
-            add((funding, ATLAS.waterAmount, Literal(water, datatype=XSD.decimal)))
+            add((funding, ATLAS.waterAmount, _decimal(water)))
         if row.year:
             add((funding, ATLAS.year, _year(row.year)))
 
