@@ -41,10 +41,11 @@ def test_records() -> Path:
 
 
 def run_atlas_graph(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run the real command line in a child process (``python -m atlas_graph.cli``)."""
+    """Run the real command line in a child process, as the ``atlas-graph`` script does."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("ATLAS_")}
     environ.update(env or {})
-    return subprocess.run([sys.executable, "-m", "atlas_graph.cli", *map(str, args)],
+    main = "import sys; from atlas_graph.cli import main; sys.exit(main())"
+    return subprocess.run([sys.executable, "-c", main, *map(str, args)],
                           capture_output=True, text=True, env=environ, cwd=REPO_ROOT)
 
 
