@@ -11,6 +11,8 @@ from .service import AtlasConfig, AtlasService
 # One module per concern, each exporting ``blueprint``.
 BLUEPRINTS = [
     "sparql",
+    "linked_data",
+    "pages",
     "publication",
     "ontology",
 ]

@@ -20,6 +20,8 @@ from .negotiation import best_match
 EXPOSED_HEADERS = (
     "Content-Disposition",
     "Content-Length",
+    "Content-Location",
+    "ETag",
     "Link",
     "Location",
     "Vary",
@@ -52,6 +54,7 @@ def error_response(status: int, message: str, headers: Mapping[str, str] | None 
         response = Response(message + "\n", status, content_type="text/plain; charset=utf-8")
     for name, value in (headers or {}).items():
         response.headers[name] = value
+    response.vary.add("Accept")  # the body's format was negotiated
     return add_cors_headers(response)
 
 

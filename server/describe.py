@@ -1,0 +1,170 @@
+"""An entity's description, read from the store: what ``/data/...`` serves and ``/page/...`` shows.
+
+Pure functions over a pyoxigraph store (any graph: the union of the named graphs) and an
+entity URI; no HTTP here. A description holds:
+
+- the entity's own triples (it is their subject);
+- its incoming links (it is their object), at most ``incoming_cap`` of them, with the total;
+- the triples of the resources it *owns*, so one request is enough to use it: its
+  sub-resources (URIs under its own, e.g. a partnership's funding rows with their amounts),
+  blank nodes, and linked resources that are not dereferenceable here (outside ``B id/``,
+  e.g. the capture named by ``prov:wasDerivedFrom``);
+- the labels (``skos:prefLabel``, ``dct:title``, ``rdfs:label``) of every resource it links
+  to or is linked from, so clients can show names instead of URIs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+VOID = "http://rdfs.org/ns/void#"
+ATLAS = "https://w3id.org/atlas-coop/ontology#"
+#: Prefixes for serialisations and CURIEs.
+PREFIXES = {
+    "atlas": ATLAS, "dct": DCT, "skos": SKOS, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "foaf": FOAF,
+    "void": VOID, "org": "http://www.w3.org/ns/org#", "prov": "http://www.w3.org/ns/prov#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#", "owl": "http://www.w3.org/2002/07/owl#",
+}
+
+#: Predicates whose values name a resource, best first.
+LABEL_PREDICATES = (SKOS + "prefLabel", DCT + "title", RDFS + "label")
+#: At most this many incoming links are described; the rest are counted.
+INCOMING_CAP = 1000
+
+_OUTGOING = "SELECT DISTINCT ?p ?o WHERE { ?entity ?p ?o } ORDER BY ?p ?o"
+_INCOMING = "SELECT DISTINCT ?s ?p WHERE { ?s ?p ?entity } ORDER BY ?p ?s"
+_INCOMING_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p WHERE { ?s ?p ?entity } }"
+_OWNED = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT DISTINCT ?r ?p ?o WHERE {
+  ?entity ?link ?r . ?r ?p ?o .
+  FILTER(?link != rdf:type)
+  FILTER(isBlank(?r) || STRSTARTS(STR(?r), ?own) || !STRSTARTS(STR(?r), ?ours))
+} ORDER BY ?r ?p ?o
+"""
+_LABELS = """
+SELECT DISTINCT ?r ?p ?label WHERE {{
+  VALUES ?p {{ {predicates} }}
+  VALUES ?r {{ {resources} }}
+  ?r ?p ?label .
+}}
+"""
+
+
+@dataclass(frozen=True)
+class Description:
+    entity: ox.NamedNode
+    outgoing: tuple[ox.Triple, ...]
+    incoming: tuple[ox.Triple, ...]
+    incoming_total: int
+    owned: tuple[ox.Triple, ...]
+    labels: tuple[ox.Triple, ...]
+
+    @property
+    def incoming_truncated(self) -> bool:
+        return self.incoming_total > len(self.incoming)
+
+    def triples(self) -> list[ox.Triple]:
+        """Every triple of the description, each once, in a stable order."""
+        return list(dict.fromkeys((*self.outgoing, *self.owned, *self.incoming, *self.labels)))
+
+
+def entity_uri(base_uri: str, path: str) -> ox.NamedNode | None:
+    """The URI ``B id/{path}``, or None when ``path`` cannot be part of an IRI."""
+    try:
+        return ox.NamedNode(f"{base_uri}id/{path}")
+    except ValueError:
+        return None
+
+
+def exists(store: ox.Store, entity: ox.NamedNode) -> bool:
+    """Whether the store says anything about ``entity`` (as a subject, in any graph)."""
+    return bool(store.query(f"ASK {{ {entity} ?p ?o }}", use_default_graph_as_union=True))
+
+
+def describe(store: ox.Store, entity: ox.NamedNode, base_uri: str,
+             incoming_cap: int = INCOMING_CAP) -> Description | None:
+    """The description of ``entity`` (see the module docstring), or None if it is unknown."""
+    outgoing = tuple(ox.Triple(entity, row["p"], row["o"]) for row in _select(store, _OUTGOING, entity))
+    if not outgoing:
+        return None
+    incoming = tuple(ox.Triple(row["s"], row["p"], entity)
+                     for row in _select(store, f"{_INCOMING} LIMIT {incoming_cap + 1}", entity))
+    if len(incoming) > incoming_cap:
+        incoming = incoming[:incoming_cap]
+        total = int(next(iter(_select(store, _INCOMING_COUNT, entity)))["n"].value)
+    else:
+        total = len(incoming)
+    owned = tuple(ox.Triple(row["r"], row["p"], row["o"]) for row in _select(
+        store, _OWNED, entity,
+        own=ox.Literal(entity.value + "/"), ours=ox.Literal(f"{base_uri}id/")))
+    linked = [t.object for t in (*outgoing, *owned)] + [t.subject for t in incoming]
+    labels = tuple(t for t in label_triples(store, linked) if t.subject != entity)
+    return Description(entity, outgoing, incoming, total, owned, labels)
+
+
+def label_triples(store: ox.Store, resources: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal]) -> list[ox.Triple]:
+    """The label triples of the named nodes among ``resources``."""
+    named = sorted({r.value for r in resources if isinstance(r, ox.NamedNode)})
+    if not named:
+        return []
+    query = _LABELS.format(predicates=" ".join(f"<{p}>" for p in LABEL_PREDICATES),
+                           resources=" ".join(str(ox.NamedNode(iri)) for iri in named))
+    rows = store.query(query, use_default_graph_as_union=True)
+    return sorted((ox.Triple(row["r"], row["p"], row["label"]) for row in rows), key=str)
+
+
+def _select(store: ox.Store, query: str, entity: ox.NamedNode, **terms: ox.Literal):
+    """Run ``query`` with ``?entity`` and each ``?name`` of ``terms`` replaced by that term.
+
+    pyoxigraph's substitutions only bind projected variables, so the terms are written into
+    the text, in their N-Triples form (safe: NamedNode and Literal validate and escape)."""
+    values = {"entity": entity, **terms}
+    text = re.sub(r"\?(\w+)", lambda m: str(values[m[1]]) if m[1] in values else m[0], query)
+    return store.query(text, use_default_graph_as_union=True)
+
+
+# The document ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Document:
+    """The data document about an entity: its URI, its formats, when the data last changed."""
+
+    uri: str
+    formats: tuple[tuple[str, str], ...]  # (URI of the document in that format, media type)
+    dataset: str
+    modified: str | None  # xsd:dateTime lexical form
+
+
+def document_triples(document: Document, description: Description, sparql_endpoint: str | None = None) -> list[ox.Triple]:
+    """What the document says about itself: its topic, dataset, date, formats, and truncation."""
+    doc = ox.NamedNode(document.uri)
+    triples = [
+        ox.Triple(doc, ox.NamedNode(RDF + "type"), ox.NamedNode(FOAF + "Document")),
+        ox.Triple(doc, ox.NamedNode(FOAF + "primaryTopic"), description.entity),
+        ox.Triple(doc, ox.NamedNode(VOID + "inDataset"), ox.NamedNode(document.dataset)),
+    ]
+    if document.modified:
+        triples.append(ox.Triple(doc, ox.NamedNode(DCT + "modified"),
+                                 ox.Literal(document.modified, datatype=ox.NamedNode(XSD + "dateTime"))))
+    for uri, media_type in document.formats:
+        variant = ox.NamedNode(uri)
+        triples.append(ox.Triple(doc, ox.NamedNode(DCT + "hasFormat"), variant))
+        triples.append(ox.Triple(variant, ox.NamedNode(DCT + "format"), ox.Literal(media_type)))
+    if description.incoming_truncated:
+        note = (f"Only {len(description.incoming)} of the {description.incoming_total} links to "
+                f"{description.entity.value} are listed here"
+                + (f"; query {sparql_endpoint} for all of them." if sparql_endpoint else "."))
+        triples.append(ox.Triple(doc, ox.NamedNode(RDFS + "comment"), ox.Literal(note, language="en")))
+    return triples

@@ -1,0 +1,136 @@
+"""What the ``/id``, ``/data`` and ``/page`` routes share: finding the entity a path names,
+the representations offered, validators (ETag, Last-Modified) and ``Link`` headers.
+
+URIs *in the data* are built from the configured base URI (they are identifiers); URLs in
+HTTP headers (``Location``, ``Link``, ``Content-Location``) are built from the request, so a
+server reached under another name or port keeps its clients on itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pyoxigraph as ox
+from flask import Response, current_app, request, url_for
+from werkzeug.http import is_resource_modified
+
+from atlas_graph import __version__
+
+from .describe import entity_uri, exists
+from .errors import HttpError
+from .service import AtlasService
+
+
+@dataclass(frozen=True)
+class RdfFormat:
+    label: str
+    extension: str
+    media_type: str
+    content_type: str
+    serializer: ox.RdfFormat
+
+
+#: The RDF representations, in the server's order of preference.
+RDF_FORMATS = (
+    RdfFormat("Turtle", "ttl", "text/turtle", "text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
+    RdfFormat("JSON-LD", "jsonld", "application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD),
+    RdfFormat("RDF/XML", "rdf", "application/rdf+xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
+    RdfFormat("N-Triples", "nt", "application/n-triples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
+)
+BY_EXTENSION = {f.extension: f for f in RDF_FORMATS}
+BY_MEDIA_TYPE = {f.media_type: f for f in RDF_FORMATS}
+#: Broader types a client may ask for and the format that satisfies them: JSON-LD is JSON,
+#: Turtle is N3. Offered after the exact types, so an exact match always wins.
+RDF_ALIASES = {"application/json": BY_EXTENSION["jsonld"], "text/n3": BY_EXTENSION["ttl"]}
+RDF_OFFERED = [*BY_MEDIA_TYPE, *RDF_ALIASES]
+HTML_TYPES = ["text/html", "application/xhtml+xml"]
+
+
+def rdf_format(media_type: str) -> RdfFormat:
+    return BY_MEDIA_TYPE.get(media_type) or RDF_ALIASES[media_type]
+
+
+def atlas() -> AtlasService:
+    return current_app.extensions["atlas"]
+
+
+def find_entity(path: str) -> ox.NamedNode:
+    """The entity ``B id/{path}``; HttpError 404 when the store knows nothing about it."""
+    service = atlas()
+    entity = entity_uri(service.config.base_uri, path)
+    if entity is None or not exists(service.store(), entity):
+        raise HttpError(404, f"No entity {service.config.base_uri}id/{path} in this dataset.")
+    return entity
+
+
+def data_document_uri(path: str, extension: str | None = None) -> str:
+    """The canonical URI of the data document about ``B id/{path}`` (in one format or negotiated)."""
+    return f"{atlas().config.base_uri}data/{path}" + (f".{extension}" if extension else "")
+
+
+def dataset_uri() -> str:
+    return f"{atlas().config.base_uri}id/dataset"
+
+
+# Validators -------------------------------------------------------------------------------
+
+
+def etag(path: str, variant: str) -> str:
+    """Strong ETag: the bytes depend only on the store generation, the entity and the variant
+    (and on the code that renders them, hence the version)."""
+    generation = atlas().generation().name
+    digest = hashlib.sha256(f"{__version__}\0{path}\0{variant}".encode()).hexdigest()[:16]
+    return f"{generation}-{digest}"
+
+
+def last_modified() -> datetime:
+    """When the data last changed: the store's statistics, else the generation's folder."""
+    generation = atlas().generation()
+    modified = generation.stats().get("modified")
+    try:
+        moment = datetime.fromisoformat(modified) if modified else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        moment = datetime.fromtimestamp(generation.path.stat().st_mtime, UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def validate(response: Response, path: str, variant: str) -> Response | None:
+    """Put the validators and caching headers on ``response``; when the client's copy is
+    current (If-None-Match / If-Modified-Since), return the 304 to answer with instead."""
+    response.set_etag(etag(path, variant))
+    response.last_modified = last_modified()
+    response.cache_control.public = True
+    response.cache_control.no_cache = True  # always revalidate: a load may change the data
+    if is_resource_modified(request.environ, etag=response.get_etag()[0], last_modified=response.last_modified):
+        return None
+    not_modified = Response(status=304)
+    for name in ("ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Location", "Link"):
+        if name in response.headers:
+            not_modified.headers[name] = response.headers[name]
+    return not_modified
+
+
+# Links ------------------------------------------------------------------------------------
+
+
+def page_url(path: str) -> str:
+    return url_for("pages.page", path=path, _external=True)
+
+
+def data_url(path: str, extension: str | None = None) -> str:
+    return url_for("linked_data.data", path=f"{path}.{extension}" if extension else path, _external=True)
+
+
+def alternate_links(path: str, *, except_extension: str | None = None, html: bool = True) -> str:
+    """A ``Link`` header value naming the entity's other representations."""
+    links = [f'<{data_url(path, f.extension)}>; rel="alternate"; type="{f.media_type}"'
+             for f in RDF_FORMATS if f.extension != except_extension]
+    if html:
+        links.append(f'<{page_url(path)}>; rel="alternate"; type="text/html"')
+    return ", ".join(links)

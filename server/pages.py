@@ -1,0 +1,52 @@
+"""``/page/{path}``: the HTML page about an entity (what ``/id/{path}`` sends browsers to)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from .describe import describe
+from .entity_http import RDF_FORMATS, alternate_links, atlas, data_url, find_entity, validate
+from .entity_view import build_view, euros
+from .errors import HttpError, add_cors_headers, handle_http_error, handle_werkzeug_error, preflight_response
+from .negotiation import best_match
+
+blueprint = Blueprint("pages", __name__, template_folder="templates")
+blueprint.after_request(add_cors_headers)
+blueprint.add_app_template_filter(euros, "euros")
+
+
+@blueprint.route("/page/<path:path>", methods=["GET", "HEAD", "OPTIONS"], provide_automatic_options=False)
+def page(path: str) -> Response:
+    if request.method == "OPTIONS":
+        return preflight_response()
+    find_entity(path)
+    response = Response(content_type="text/html; charset=utf-8")
+    response.headers["Link"] = alternate_links(path, html=False)
+    response.vary.add("Accept")  # errors here are negotiated: an HTML page or a short message
+    not_modified = validate(response, path, "html")
+    if not_modified is not None:
+        return not_modified
+    service = atlas()
+    description = describe(service.store(), find_entity(path), service.config.base_uri)
+    if description is None:  # removed by a load since find_entity looked
+        raise HttpError(404, f"No entity {service.config.base_uri}id/{path} in this dataset.")
+    view = build_view(description, service.config.base_uri,
+                      lambda entity_path: url_for("pages.page", path=entity_path))
+    formats = [(f, data_url(path, f.extension)) for f in RDF_FORMATS]
+    response.set_data(render_template("entity.html", entity=view, formats=formats, path=path))
+    return response
+
+
+@blueprint.errorhandler(HttpError)
+@blueprint.errorhandler(HTTPException)
+def page_error(error: HttpError | HTTPException) -> Response:
+    """Errors as an HTML page for browsers, as the short text or JSON message for others."""
+    if best_match(["text/html", "text/plain", "application/json"], request.headers.get("Accept")) != "text/html":
+        return handle_http_error(error) if isinstance(error, HttpError) else handle_werkzeug_error(error)
+    status = error.status if isinstance(error, HttpError) else (error.code or 500)
+    message = error.message if isinstance(error, HttpError) else (error.description or "")
+    response = Response(render_template("error.html", status=status, message=message), status,
+                        content_type="text/html; charset=utf-8")
+    response.vary.add("Accept")
+    return add_cors_headers(response)
