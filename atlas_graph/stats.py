@@ -6,7 +6,7 @@ import datetime as dt
 
 import pyoxigraph as ox
 
-from .uris import ATLAS
+from .uris import ATLAS, EU_COUNTRY
 
 _QUERIES = {
     "classes": "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key } GROUP BY ?key",
@@ -19,6 +19,14 @@ _SCALARS = {
     "distinct_objects": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
     "graphs": "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
 }
+# One resource of each main class (the smallest IRI: stable across loads), for void:exampleResource.
+_EXAMPLES = f"""SELECT ?class (MIN(STR(?s)) AS ?example) WHERE {{
+    VALUES ?class {{ <{ATLAS.Partnership}> <{ATLAS.Collectivity}> <{ATLAS.Country}> }}
+    ?s a ?class FILTER(isIRI(?s)) }} GROUP BY ?class"""
+# The countries the data covers, as EU authority IRIs, for the catalog's dct:spatial.
+_COUNTRIES = f"""SELECT DISTINCT ?authority WHERE {{
+    ?country a <{ATLAS.Country}> ; <http://www.w3.org/2004/02/skos/core#exactMatch> ?authority
+    FILTER(STRSTARTS(STR(?authority), "{EU_COUNTRY}")) }} ORDER BY ?authority"""
 _YEARS = f"""SELECT (MIN(?y) AS ?first) (MAX(?y) AS ?last) WHERE {{
     ?x <{ATLAS.signatureYear}>|<{ATLAS.startYear}>|<{ATLAS.year}> ?y }}"""
 
@@ -38,4 +46,8 @@ def compute_stats(store: ox.Store, triples: int) -> dict:
     if years["first"] is not None:
         stats["temporal"] = [years["first"].value[:4], years["last"].value[:4]]
     stats["partnerships"] = stats["classes"].get(str(ATLAS.Partnership), 0)
+    examples = {row["class"].value: row["example"].value for row in run(_EXAMPLES) if row["example"] is not None}
+    stats["examples"] = [examples[str(c)] for c in (ATLAS.Partnership, ATLAS.Collectivity, ATLAS.Country)
+                         if str(c) in examples]
+    stats["countries"] = [row["authority"].value for row in run(_COUNTRIES)]
     return stats
