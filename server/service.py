@@ -7,6 +7,7 @@ generation, so a ``load`` run beside a live server is picked up on the next requ
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,9 @@ import pyoxigraph
 
 from atlas_graph.load import finalize
 from atlas_graph.store import Generation, StoreDir
+
+from .query_pool import QueryPool
+from .sparql_execution import Dataset, FormatWish, Limits
 
 
 @dataclass(frozen=True)
@@ -24,12 +28,29 @@ class AtlasConfig:
     query_timeout: float = 30.0
     max_rows: int = 100_000
     endpoint_url: str | None = None  # /sparql as clients see it; None: from each request
+    query_processes: int = 4  # concurrent SPARQL queries per server worker
+
+
+_pools: dict[tuple[int, int], QueryPool] = {}
+
+
+def _query_pool(size: int) -> QueryPool:
+    """The query processes of this server worker (one pool per process, made after the fork)."""
+    key = (os.getpid(), size)
+    if key not in _pools:
+        _pools[key] = QueryPool(size)
+    return _pools[key]
 
 
 class AtlasService:
     def __init__(self, config: AtlasConfig):
         self.config = config
         self.store_dir = StoreDir(config.store)
+
+    def query(self, query: str, dataset: Dataset, wish: FormatWish, limits: Limits, base_iri: str):
+        """Run a SPARQL query in a killable query process: (outcome, spool file to send)."""
+        store_path = str(self.generation().path / "oxigraph")
+        return _query_pool(self.config.query_processes).run(store_path, query, dataset, wish, limits, base_iri)
 
     def generation(self) -> Generation:
         """The current generation (read-only), reopened when a writer has switched it."""

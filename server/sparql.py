@@ -1,7 +1,7 @@
 """``/sparql``: the SPARQL 1.1 Protocol endpoint (query, update, service description).
 
 The edge only: read the request (:mod:`.sparql_request`), check update rights, hand the work
-to :func:`.sparql_execution.run_query` or the store's ``update``, and turn the outcome into an
+to the service's query processes (:mod:`.query_pool`) or the store's ``update``, and turn the outcome into an
 HTTP response. Expects ``current_app.extensions["atlas"]`` to offer ``store()``,
 ``update(text)`` and ``config`` (``base_uri``, ``update_token``, ``query_timeout``,
 ``max_rows``, ``endpoint_url``).
@@ -10,8 +10,8 @@ HTTP response. Expects ``current_app.extensions["atlas"]`` to offer ``store()``,
 from __future__ import annotations
 
 import hmac
+import os
 import re
-import tempfile
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -22,18 +22,17 @@ from werkzeug.exceptions import HTTPException
 from .errors import HttpError, add_cors_headers, handle_http_error, handle_werkzeug_error, preflight_response
 from .negotiation import UnknownFormat, best_match, format_media_type
 from .service_description import SERIALIZATIONS, build_service_description, serialize_service_description
-from .sparql_execution import FormatUnknown, FormatWish, Limits, NotAcceptable, QueryRejected, run_query
+from .sparql_execution import FormatUnknown, FormatWish, Limits, NotAcceptable, QueryRejected
 from .sparql_request import QueryOperation, UpdateOperation, parse_operation
 from .sparql_results import QueryTimeout
-from .sparql_text import DatasetConflict, add_using_clauses, uses_service
+from .query_pool import PoolBusy
+from .sparql_text import DatasetConflict, add_using_clauses, uses_load, uses_service
 
 blueprint = Blueprint("sparql", __name__, template_folder="templates")
 blueprint.register_error_handler(HttpError, handle_http_error)
 blueprint.register_error_handler(HTTPException, handle_werkzeug_error)
 blueprint.after_request(add_cors_headers)
 
-#: Results are spooled in memory up to this size, then on disk, before being streamed out.
-SPOOL_IN_MEMORY = 1 << 20
 CHUNK = 64 * 1024
 DESCRIPTION_TYPES = [*SERIALIZATIONS, "text/html"]
 DESCRIPTION_ALIASES = {"application/xml": "application/rdf+xml", "application/json": "application/ld+json"}
@@ -56,7 +55,8 @@ PAGE_FORMATS = [
     ("jsonld", "JSON-LD (CONSTRUCT, DESCRIBE)"),
 ]
 DESCRIPTION_FORMATS = [("turtle", "Turtle"), ("rdfxml", "RDF/XML"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")]
-QUERY_ERROR_STATUS = {QueryRejected: 400, FormatUnknown: 400, NotAcceptable: 406, QueryTimeout: 503}
+QUERY_ERROR_STATUS = {QueryRejected: 400, FormatUnknown: 400, NotAcceptable: 406, QueryTimeout: 503, PoolBusy: 503}
+RETRY_AFTER = "30"  # seconds, on 503
 
 
 @blueprint.route(
@@ -85,28 +85,23 @@ def _atlas():
 
 
 def _query(operation: QueryOperation) -> Response:
+    """Run the query in a killable query process; stream the spooled result."""
     atlas = _atlas()
     config = atlas.config
     wish = FormatWish(request.headers.get("Accept"), request.args.get("format"))
-    sink = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
     try:
-        outcome = run_query(
-            atlas.store(),
-            operation.query,
-            operation.dataset,
-            wish,
-            Limits(config.query_timeout, config.max_rows),
-            sink,
-            base_iri=endpoint_url(),
+        outcome, spool = atlas.query(
+            operation.query, operation.dataset, wish, Limits(config.query_timeout, config.max_rows), endpoint_url()
         )
     except Exception as error:
-        sink.close()
         status = next((code for kind, code in QUERY_ERROR_STATUS.items() if isinstance(error, kind)), None)
         if status is None:
             raise
-        raise HttpError(status, str(error)) from error
-    size = sink.tell()
-    sink.seek(0)
+        headers = {"Retry-After": RETRY_AFTER} if status == 503 else None
+        raise HttpError(status, str(error), headers) from error
+    sink = open(spool, "rb")
+    os.unlink(spool)  # the open handle keeps the data until the response is sent
+    size = os.fstat(sink.fileno()).st_size
     response = Response(_chunks(sink), content_type=f"{outcome.media_type}; charset=utf-8")
     response.call_on_close(sink.close)
     response.headers["Content-Length"] = str(size)
@@ -128,6 +123,9 @@ def _update(operation: UpdateOperation) -> Response:
     _check_update_rights(atlas.config.update_token)
     if uses_service(operation.update):
         raise HttpError(400, "SERVICE (federated query) is not available on this endpoint")
+    if uses_load(operation.update):
+        raise HttpError(400, "LOAD is not available on this endpoint: the server fetches no URL; "
+                             "send the data with INSERT DATA instead")
     try:
         text = add_using_clauses(operation.update, operation.using_graphs, operation.using_named_graphs)
     except DatasetConflict as error:

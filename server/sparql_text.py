@@ -76,6 +76,11 @@ def uses_service(text: str) -> bool:
     return any(k.word == "SERVICE" for k in keywords(text))
 
 
+def uses_load(text: str) -> bool:
+    """Whether the update has a ``LOAD`` (which would fetch a URL)."""
+    return any(k.word == "LOAD" for k in keywords(text))
+
+
 class DatasetConflict(ValueError):
     """The update names its own dataset (``USING``/``WITH``) and the protocol gave one too."""
 

@@ -1,21 +1,22 @@
-"""A minimal app around the ``/sparql`` blueprint, over a real on-disk store, for tests.
+"""The real application over a real on-disk store, loaded with test data, for the SPARQL tests.
 
-:class:`StoreAtlas` has exactly the interface the blueprint expects in
-``current_app.extensions["atlas"]`` (``store()``, ``update(text)``, ``config``); the app
-factory's real object replaces it in production.
+:class:`StoreAtlas` is the production :class:`AtlasService` (store generations, killable query
+processes) plus ``reset`` to replace the store's content with some N-Triples files.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Flask
 from werkzeug.serving import make_server
 
-from atlas_graph.server.sparql import blueprint
+from atlas_graph.load import finalize
+from atlas_graph.server import create_app
+from atlas_graph.server import service
 
 SHARED = Path(__file__).parents[1].parent / "shared"
 TOKEN = "test-update-token"
@@ -30,28 +31,22 @@ class AtlasConfig:
     endpoint_url: str | None = None
 
 
-class StoreAtlas:
+class StoreAtlas(service.AtlasService):
     def __init__(self, path: Path, config: AtlasConfig):
-        self._store = ox.Store(str(path))
-        self.config = config
-
-    def store(self) -> ox.Store:
-        return self._store
-
-    def update(self, sparql_update: str) -> None:
-        self._store.update(sparql_update)
+        super().__init__(service.AtlasConfig(store=Path(path), **asdict(config)))
+        self.reset()
 
     def reset(self, graphs: dict[str, Path] | None = None) -> None:
-        """Empty the store, then load each N-Triples file into the named graph it is keyed by."""
-        self._store.clear()
-        for graph, path in (graphs or {}).items():
-            self._store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+        """Replace the store's content: each N-Triples file in the named graph it is keyed by."""
+        with self.store_dir.writer(finish=finalize) as generation:
+            generation.store.clear()
+            for graph, path in (graphs or {}).items():
+                generation.store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
 
 
 def make_app(atlas: StoreAtlas) -> Flask:
-    app = Flask("atlas_graph_test")
+    app = create_app(atlas.config)
     app.extensions["atlas"] = atlas
-    app.register_blueprint(blueprint)
     return app
 
 

@@ -1,0 +1,168 @@
+"""SPARQL queries in child processes that are killed, for real, when they run out of time.
+
+Oxigraph cannot interrupt a running query, and a thread cannot be stopped: a cartesian product
+would pin a core for hours. So each query runs in a child process of a small pool; when the
+deadline passes the child is killed (SIGKILL) and a fresh one takes its place. Children open
+the store read-only themselves and follow its generations; the result is written to a spool
+file the parent streams to the client.
+
+Children start from a forkserver, never from a fork of the (multi-threaded) server process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import tempfile
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from .sparql_execution import Dataset, FormatWish, Limits, Outcome
+from .sparql_results import QueryTimeout
+
+_PRELOAD = ["atlas_graph.server.sparql_execution", "pyoxigraph"]
+
+
+class PoolBusy(Exception):
+    """Every query process stayed busy while the request waited for one."""
+
+
+@dataclass(frozen=True)
+class Job:
+    store_path: str
+    query: str
+    dataset: Dataset
+    wish: FormatWish
+    limits: Limits
+    base_iri: str | None
+    spool: str  # the file the child writes the result to
+
+
+def _child(conn) -> None:
+    """A query process: run jobs until the pipe closes."""
+    import pyoxigraph
+
+    from .sparql_execution import run_query
+
+    stores: dict[str, Any] = {}
+    while True:
+        try:
+            job: Job = conn.recv()
+        except EOFError:
+            return
+        try:
+            if job.store_path not in stores:
+                stores.clear()  # a new generation: let the old handle go
+                stores[job.store_path] = pyoxigraph.Store.read_only(job.store_path)
+            with open(job.spool, "wb") as sink:
+                outcome = run_query(stores[job.store_path], job.query, job.dataset, job.wish, job.limits,
+                                    sink, base_iri=job.base_iri)
+            conn.send(("ok", outcome))
+        except Exception as error:  # sent back to be raised in the parent
+            conn.send(("error", _portable(error)))
+
+
+def _portable(error: Exception) -> tuple:
+    return type(error).__module__, type(error).__qualname__, error.args, dict(vars(error))
+
+
+def _rebuild(portable: tuple) -> Exception:
+    import importlib
+
+    module, name, args, attributes = portable
+    try:
+        cls = importlib.import_module(module)
+        for part in name.split("."):
+            cls = getattr(cls, part)
+        error = cls.__new__(cls)
+        error.args = args
+        error.__dict__.update(attributes)
+        return error
+    except Exception:
+        return RuntimeError(*args)
+
+
+class _Worker:
+    def __init__(self, context):
+        self.conn, child_conn = context.Pipe()
+        self.process = context.Process(target=_child, args=(child_conn,), daemon=True)
+        self.process.start()
+        child_conn.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class QueryPool:
+    """At most ``size`` queries at once, each in its own killable process."""
+
+    def __init__(self, size: int, wait_for_worker: float = 30.0):
+        self.size = size
+        self.wait_for_worker = wait_for_worker
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(_PRELOAD)
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._started = 0
+        self._lock = threading.Lock()
+        self.spool_dir = tempfile.mkdtemp(prefix="atlas-query-")
+
+    def _acquire(self) -> _Worker:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            if self._started < self.size:
+                self._started += 1
+                try:
+                    return _Worker(self._context)
+                except BaseException:
+                    self._started -= 1
+                    raise
+        try:
+            return self._idle.get(timeout=self.wait_for_worker)
+        except queue.Empty:
+            raise PoolBusy(f"all {self.size} query processes stayed busy for {self.wait_for_worker:g} s") from None
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._started -= 1
+
+    def run(self, store_path: str, query: str, dataset: Dataset, wish: FormatWish, limits: Limits,
+            base_iri: str | None = None) -> tuple[Outcome, str]:
+        """Run a query; returns its outcome and the spool file holding the result (the caller
+        deletes it). Raises QueryTimeout, PoolBusy, or what run_query raises."""
+        fd, spool = tempfile.mkstemp(dir=self.spool_dir, suffix=".result")
+        os.close(fd)
+        worker = self._acquire()
+        try:
+            worker.conn.send(Job(store_path, query, dataset, wish, limits, base_iri, spool))
+            if not worker.conn.poll(limits.timeout):
+                self._discard(worker)
+                raise QueryTimeout(f"the query ran longer than the {limits.timeout:g} s time limit "
+                                   "and was stopped; narrow it or add a LIMIT")
+            status, value = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._discard(worker)
+            os.unlink(spool)
+            raise RuntimeError("the query process died") from None
+        except BaseException:
+            os.unlink(spool)
+            raise
+        self._idle.put(worker)
+        if status == "error":
+            os.unlink(spool)
+            raise _rebuild(value)
+        return value, spool
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._idle.get_nowait().kill()
+            except queue.Empty:
+                break
