@@ -11,6 +11,10 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, RDF, VOID
 
+from atlas_graph.catalog import build_catalog
+from atlas_graph.dataset_info import Site
+from atlas_graph.server import create_app
+from atlas_graph.server.service import AtlasConfig
 from publication_site import served_store
 
 # Open namespaces (rdflib's closed DCAT and XSD warn when pytest inspects the module).
@@ -165,3 +169,19 @@ def test_conditional_get_and_406(site):
     etag = site.get("catalog").header("ETag")
     assert site.get("catalog", **{"If-None-Match": etag}).status == 304
     assert site.get("catalog", Accept="text/csv").status == 406
+
+
+def test_a_store_without_statistics_still_gives_a_conforming_catalog(dcat_ap_shapes):
+    """The builder is pure: no stats (a store never loaded) means fewer facts, never bad ones."""
+    graph = build_catalog({}, Site("http://example.org/atlas/"))
+    conforms, report = validate(graph, dcat_ap_shapes)
+    assert conforms, report
+    assert (URIRef("http://example.org/atlas/id/dataset"), RDF.type, DCAT.Dataset) in graph
+
+
+def test_no_store_is_503_with_a_message(tmp_path):
+    client = create_app(AtlasConfig(store=tmp_path / "missing", base_uri="http://example.org/")).test_client()
+    for path in ("/catalog", "/.well-known/void", "/dumps/", "/dumps/atlas.nt.gz"):
+        reply = client.get(path, headers={"Accept": "text/plain"} if path.startswith("/dumps") else {})
+        assert reply.status_code == 503, path
+        assert b"atlas-graph load" in reply.data
