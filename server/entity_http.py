@@ -41,9 +41,14 @@ RDF_FORMATS = (
 )
 BY_EXTENSION = {f.extension: f for f in RDF_FORMATS}
 BY_MEDIA_TYPE = {f.media_type: f for f in RDF_FORMATS}
-#: Broader types a client may ask for and the format that satisfies them: JSON-LD is JSON,
-#: Turtle is N3. Offered after the exact types, so an exact match always wins.
-RDF_ALIASES = {"application/json": BY_EXTENSION["jsonld"], "text/n3": BY_EXTENSION["ttl"]}
+#: Other types a client may ask for and the format that satisfies them: JSON-LD is JSON,
+#: Turtle is N3, N-Triples was text/plain before it had a type of its own (rdflib still asks
+#: for it). Offered after the exact types, so an exact match always wins.
+RDF_ALIASES = {
+    "application/json": BY_EXTENSION["jsonld"],
+    "text/n3": BY_EXTENSION["ttl"],
+    "text/plain": BY_EXTENSION["nt"],
+}
 RDF_OFFERED = [*BY_MEDIA_TYPE, *RDF_ALIASES]
 HTML_TYPES = ["text/html", "application/xhtml+xml"]
 

@@ -134,6 +134,7 @@ def test_negotiated_data_names_its_variant(atlas_server):
 @pytest.mark.parametrize("accept, served", [
     ("application/json", "application/ld+json"),
     ("text/n3", "text/turtle"),
+    ("text/plain, */*;q=0.1", "application/n-triples"),  # rdflib asking for N-Triples
     ("*/*", "text/turtle"),
     ("text/*;q=0.2, application/rdf+xml;q=0.1", "text/turtle"),
 ])
