@@ -10,10 +10,10 @@ catalog conforms to the DCAT-AP 3 shapes without any inference.
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from . import dataset_info as info
-from .dataset_info import ADMS, SPDX, Site, media_type_uri
+from .dataset_info import SPDX, Site, media_type_uri
 
 #: The dumps' IANA compression format.
 GZIP = media_type_uri("application/gzip")
@@ -22,7 +22,7 @@ GZIP = media_type_uri("application/gzip")
 def build_catalog(stats: dict, site: Site) -> Graph:
     graph = Graph()
     for prefix, namespace in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("skos", SKOS),
-                              ("spdx", SPDX), ("adms", ADMS), ("void", VOID), ("xsd", XSD)):
+                              ("spdx", SPDX), ("xsd", XSD)):
         graph.bind(prefix, namespace)
     catalog = _Builder(graph, stats, site)
     catalog.add_catalog()

@@ -14,7 +14,6 @@ from rdflib import Namespace, URIRef
 from .uris import ATLAS
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
 EU_DATA_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
