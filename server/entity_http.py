@@ -11,12 +11,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.metadata import version
 
 import pyoxigraph as ox
 from flask import Response, current_app, request, url_for
 from werkzeug.http import is_resource_modified
-
-from atlas_graph import __version__
 
 from .describe import entity_uri, exists
 from .errors import HttpError
@@ -51,6 +50,7 @@ RDF_ALIASES = {
 }
 RDF_OFFERED = [*BY_MEDIA_TYPE, *RDF_ALIASES]
 HTML_TYPES = ["text/html", "application/xhtml+xml"]
+CODE_VERSION = version("atlas-graph")
 
 
 def rdf_format(media_type: str) -> RdfFormat:
@@ -86,7 +86,7 @@ def etag(path: str, variant: str) -> str:
     """Strong ETag: the bytes depend only on the store generation, the entity and the variant
     (and on the code that renders them, hence the version)."""
     generation = atlas().generation().name
-    digest = hashlib.sha256(f"{__version__}\0{path}\0{variant}".encode()).hexdigest()[:16]
+    digest = hashlib.sha256(f"{CODE_VERSION}\0{path}\0{variant}".encode()).hexdigest()[:16]
     return f"{generation}-{digest}"
 
 

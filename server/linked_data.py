@@ -8,8 +8,10 @@ and sets the HTTP headers (Vary, ETag, Last-Modified, Link, Content-Location, CO
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, redirect, request
+from flask import Blueprint, Response, redirect, request, url_for
 from werkzeug.exceptions import HTTPException
+
+from atlas_graph.store import StoreError
 
 from .describe import PREFIXES, Document, describe, document_triples
 from .entity_http import (
@@ -29,13 +31,24 @@ from .entity_http import (
     rdf_format,
     validate,
 )
-from .errors import HttpError, add_cors_headers, handle_http_error, handle_werkzeug_error, preflight_response
+from .errors import (
+    HttpError,
+    add_cors_headers,
+    error_response,
+    handle_http_error,
+    handle_werkzeug_error,
+    preflight_response,
+)
 from .negotiation import best_match
 
 blueprint = Blueprint("linked_data", __name__)
 blueprint.register_error_handler(HttpError, handle_http_error)
 blueprint.register_error_handler(HTTPException, handle_werkzeug_error)
+blueprint.register_error_handler(StoreError, lambda error: error_response(503, str(error)))
 blueprint.after_request(add_cors_headers)
+
+#: ``B id/dataset`` names the dataset itself, which the VoID description describes.
+DATASET_PATH = "dataset"
 
 METHODS = ["GET", "HEAD", "OPTIONS"]
 
@@ -45,6 +58,10 @@ def identifier(path: str) -> Response:
     """303 to ``/page/...`` for browsers (and ``*/*``, and no ``Accept``), ``/data/...`` for RDF."""
     if request.method == "OPTIONS":
         return preflight_response()
+    if path == DATASET_PATH:
+        response = redirect(url_for("publication.void", _external=True), 303)
+        response.vary.add("Accept")  # the VoID description negotiates its format
+        return response
     find_entity(path)
     wanted = best_match([*HTML_TYPES, *RDF_OFFERED], request.headers.get("Accept"))
     target = data_url(path) if wanted in RDF_OFFERED else page_url(path)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from atlas_graph.store import StoreError
+
 from .describe import describe
 from .entity_http import RDF_FORMATS, alternate_links, atlas, data_url, find_entity, validate
 from .entity_view import build_view, euros
@@ -36,6 +38,11 @@ def page(path: str) -> Response:
     formats = [(f, data_url(path, f.extension)) for f in RDF_FORMATS]
     response.set_data(render_template("entity.html", entity=view, formats=formats, path=path))
     return response
+
+
+@blueprint.errorhandler(StoreError)
+def store_error(error: StoreError) -> Response:
+    return page_error(HttpError(503, str(error)))
 
 
 @blueprint.errorhandler(HttpError)

@@ -61,6 +61,10 @@ def atlas_graph_cli():
 # A running server ---------------------------------------------------------------------------
 
 
+#: The installed command, as users run it.
+ATLAS_GRAPH_SCRIPT = str(Path(sys.executable).with_name("atlas-graph"))
+
+
 class RunningServer:
     """``atlas-graph serve`` (gunicorn) in a child process, over a store loaded for it."""
 
@@ -78,7 +82,7 @@ class RunningServer:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("ATLAS_")}
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "atlas_graph.cli", "serve", "--store", str(self.store),
+                [ATLAS_GRAPH_SCRIPT, "serve", "--store", str(self.store),
                  "--host", "127.0.0.1", "--port", str(self.port), "--workers", "2"],
                 stdout=log, stderr=subprocess.STDOUT, env=environ, cwd=REPO_ROOT)
         deadline = time.monotonic() + timeout
@@ -117,8 +121,10 @@ def atlas_server(real_page: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     folder = tmp_path_factory.mktemp("atlas_server")
     port = free_port()
     server = RunningServer(folder / "store", port, folder / "server.log")
-    loaded = run_atlas_graph("load", real_page, *sorted(TEST_RECORDS.glob("*.txt")),
-                             "--store", server.store, "--base-uri", server.base)
+    loaded = subprocess.run([ATLAS_GRAPH_SCRIPT, "load", real_page, *sorted(TEST_RECORDS.glob("*.txt")),
+                             "--store", server.store, "--base-uri", server.base],
+                            capture_output=True, text=True, cwd=REPO_ROOT,
+                            env={k: v for k, v in os.environ.items() if not k.startswith("ATLAS_")})
     if loaded.returncode not in (0, 1) or not (server.store / "current").exists():
         raise RuntimeError(f"could not load the test store:\n{loaded.stdout}{loaded.stderr}")
     server.start()

@@ -5,14 +5,16 @@ The negotiation cases follow the Vapour recipes (https://github.com/berrueta/vap
 
 from __future__ import annotations
 
-from email.utils import format_datetime, parsedate_to_datetime
 from datetime import timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS, VOID
 
-from atlas_graph.server.describe import describe, document_triples, entity_uri, Document
+from atlas_graph.server.app import create_app
+from atlas_graph.server.describe import Document, describe, document_triples, entity_uri
+from atlas_graph.server.service import AtlasConfig
 from atlas_graph.store import StoreDir
 from http_fetch import fetch
 
@@ -259,3 +261,21 @@ def test_incoming_links_are_capped_and_the_document_says_so(atlas_server, store)
 def test_describe_an_unknown_entity_is_none(atlas_server, store):
     assert describe(store, entity_uri(atlas_server.base, "country/zz"), atlas_server.base) is None
     assert entity_uri(atlas_server.base, "a b") is None
+
+
+def test_the_dataset_uri_leads_to_its_void_description(atlas_server):
+    see_other = fetch(atlas_server.url("id/dataset"), headers={"Accept": "text/turtle"})
+    assert see_other.status == 303 and "accept" in see_other.vary()
+    assert see_other.header("Location") == atlas_server.url(".well-known/void")
+    void = fetch(see_other.header("Location"), headers={"Accept": "text/turtle"})
+    graph = parse(void, atlas_server.base)
+    assert (URIRef(atlas_server.url("id/dataset")), None, None) in graph
+
+
+@pytest.mark.parametrize("path", [f"id/{KPALIME}", f"data/{KPALIME}.ttl", f"page/{KPALIME}"])
+def test_no_store_is_a_503_with_a_message(tmp_path, path):
+    app = create_app(AtlasConfig(store=tmp_path / "nothing-here", base_uri="http://127.0.0.1:1/"))
+    reply = app.test_client().get(f"/{path}", headers={"Accept": "text/plain"})
+    assert reply.status_code == 503
+    assert "not an atlas-graph store" in reply.get_data(as_text=True)
+    assert reply.headers["Access-Control-Allow-Origin"] == "*"

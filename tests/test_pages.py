@@ -161,3 +161,20 @@ def test_unknown_page_is_an_html_404_for_browsers_and_text_for_others(atlas_serv
     assert script.status == 404 and script.header("Content-Type").startswith("application/json")
     assert script.header("Access-Control-Allow-Origin") == "*"
     assert "accept" in script.vary() and "accept" in browser.vary()
+
+
+def test_every_entity_of_the_store_has_a_page_and_data(atlas_server):
+    from atlas_graph.store import StoreDir
+
+    store = StoreDir(atlas_server.store).reader().store
+    ours = atlas_server.url("id/")
+    subjects = {q.subject.value for q in store.quads_for_pattern(None, None, None)
+                if q.subject.value.startswith(ours)}
+    assert len(subjects) > 80
+    for subject in sorted(subjects):
+        path = subject[len(ours):]
+        page = fetch(atlas_server.url(f"page/{path}"), headers={"Accept": "text/html"})
+        assert page.status == 200, (path, page.text)
+        assert parse_html(page.text).find("h1")
+        data = fetch(atlas_server.url(f"data/{path}.jsonld"))
+        assert data.status == 200, (path, data.text)
