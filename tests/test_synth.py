@@ -95,7 +95,7 @@ def test_another_seed_gives_other_pages(tmp_path):
 def test_output_does_not_depend_on_the_process_hash_seed(tmp_path):
     for hash_seed in ("1", "2"):
         subprocess.run(
-            [sys.executable, "-m", "atlas_graph.cli", "synth", "-n", "30", "-o", str(tmp_path / hash_seed), "-q"],
+            [sys.executable, "-m", "atlas_graph", "synth", "-n", "30", "-o", str(tmp_path / hash_seed), "-q"],
             env={**os.environ, "PYTHONHASHSEED": hash_seed}, check=True)
     assert _files(tmp_path / "1") == _files(tmp_path / "2")
 
