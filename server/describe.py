@@ -42,8 +42,7 @@ LABEL_PREDICATES = (SKOS + "prefLabel", DCT + "title", RDFS + "label")
 INCOMING_CAP = 1000
 
 _OUTGOING = "SELECT DISTINCT ?p ?o WHERE { ?entity ?p ?o } ORDER BY ?p ?o"
-_INCOMING = "SELECT DISTINCT ?s ?p WHERE { ?s ?p ?entity } ORDER BY ?p ?s"
-_INCOMING_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p WHERE { ?s ?p ?entity } }"
+_INCOMING = "SELECT ?s ?p WHERE { ?s ?p ?entity }"  # sorted and capped here: faster than ORDER BY
 _OWNED = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 SELECT DISTINCT ?r ?p ?o WHERE {
@@ -51,13 +50,6 @@ SELECT DISTINCT ?r ?p ?o WHERE {
   FILTER(?link != rdf:type)
   FILTER(isBlank(?r) || STRSTARTS(STR(?r), ?own) || !STRSTARTS(STR(?r), ?ours))
 } ORDER BY ?r ?p ?o
-"""
-_LABELS = """
-SELECT DISTINCT ?r ?p ?label WHERE {{
-  VALUES ?p {{ {predicates} }}
-  VALUES ?r {{ {resources} }}
-  ?r ?p ?label .
-}}
 """
 
 
@@ -98,13 +90,10 @@ def describe(store: ox.Store, entity: ox.NamedNode, base_uri: str,
     outgoing = tuple(ox.Triple(entity, row["p"], row["o"]) for row in _select(store, _OUTGOING, entity))
     if not outgoing:
         return None
-    incoming = tuple(ox.Triple(row["s"], row["p"], entity)
-                     for row in _select(store, f"{_INCOMING} LIMIT {incoming_cap + 1}", entity))
-    if len(incoming) > incoming_cap:
-        incoming = incoming[:incoming_cap]
-        total = int(next(iter(_select(store, _INCOMING_COUNT, entity)))["n"].value)
-    else:
-        total = len(incoming)
+    links = sorted({(row["p"].value, str(row["s"])): ox.Triple(row["s"], row["p"], entity)
+                    for row in _select(store, _INCOMING, entity)}.items())
+    incoming = tuple(triple for _, triple in links[:incoming_cap])
+    total = len(links)
     owned = tuple(ox.Triple(row["r"], row["p"], row["o"]) for row in _select(
         store, _OWNED, entity,
         own=ox.Literal(entity.value + "/"), ours=ox.Literal(f"{base_uri}id/")))
@@ -114,14 +103,16 @@ def describe(store: ox.Store, entity: ox.NamedNode, base_uri: str,
 
 
 def label_triples(store: ox.Store, resources: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal]) -> list[ox.Triple]:
-    """The label triples of the named nodes among ``resources``."""
+    """The label triples of the named nodes among ``resources``.
+
+    Read with one index lookup per resource and label predicate: for the thousand resources
+    of a much-linked entity, far faster than a SPARQL join on a VALUES block."""
     named = sorted({r.value for r in resources if isinstance(r, ox.NamedNode)})
-    if not named:
-        return []
-    query = _LABELS.format(predicates=" ".join(f"<{p}>" for p in LABEL_PREDICATES),
-                           resources=" ".join(str(ox.NamedNode(iri)) for iri in named))
-    rows = store.query(query, use_default_graph_as_union=True)
-    return sorted((ox.Triple(row["r"], row["p"], row["label"]) for row in rows), key=str)
+    predicates = [ox.NamedNode(p) for p in LABEL_PREDICATES]
+    found = {ox.Triple(q.subject, q.predicate, q.object)
+             for iri in named for predicate in predicates
+             for q in store.quads_for_pattern(ox.NamedNode(iri), predicate, None)}
+    return sorted(found, key=str)
 
 
 def _select(store: ox.Store, query: str, entity: ox.NamedNode, **terms: ox.Literal):
