@@ -231,3 +231,16 @@ def test_validate_records_agrees_with_validate() -> None:
     record.remove((PARTNERSHIP, DCTERMS.title, None))
     (from_batch,) = validate_records([record], entities)
     assert from_batch.violations == validate(record + entities).violations
+
+
+def test_validate_records_checks_entities_a_record_describes_itself() -> None:
+    record, entities = split_like_the_store(valid_graph())
+    stray = B["id/collectivity/tg/agou"]  # described in the record's graph, without a country
+    for kind in (ATLAS.ForeignCollectivity, ATLAS.Collectivity, ORG.Organization):
+        record.add((stray, RDF.type, kind))
+    record.add((stray, SKOS.prefLabel, Literal("Agou", lang="fr")))
+    record.add((PARTNERSHIP, ATLAS.foreignPartner, stray))
+
+    (report,) = validate_records([record], entities)
+
+    assert [(v.focus, v.path) for v in report.violations] == [(stray, ATLAS.country)]
