@@ -65,7 +65,3 @@ def main(argv: list[str] | None = None) -> int:
 
 class UsageError(Exception):
     """A problem with how the command was called (exit 2), e.g. an unknown output extension."""
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -12,10 +13,9 @@ import pyoxigraph as ox
 
 from .pipeline import PREFIXES
 
-# Every distinct triple of every graph (the default graph included), grouped by subject.
-_ALL_TRIPLES = """
-CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o }
-"""
+# Every distinct triple of every graph (the default graph included). No ORDER BY: sorting
+# costs ten times the rest, and the store's index order already groups triples by subject.
+_ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 
 
 @dataclass(frozen=True)
@@ -51,26 +51,36 @@ class _CountingWriter:
 
 
 def write_dumps(store: ox.Store, folder: Path) -> list[Dump]:
-    """Write every dump of DUMPS into ``folder``; gzip level 6, deterministic (no mtime)."""
+    """Write every dump of DUMPS into ``folder``, side by side in threads (Oxigraph and zlib
+    release the GIL). gzip level 1: five times faster than the default for ~25 % more bytes;
+    deterministic (no mtime in the header)."""
     folder.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=len(DUMPS)) as pool:
+        written = list(pool.map(lambda name: _write_dump(store, folder, name), DUMPS))
+    triples = next(count for name, count in written if name == "atlas.nt.gz")
     dumps = []
-    triple_count = 0
-    for name, (media_type, title, rdf_format) in DUMPS.items():
+    for name, count in written:
+        media_type, title, rdf_format = DUMPS[name]
         path = folder / name
-        with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as out:
-            counter = _CountingWriter(out)
-            if rdf_format == ox.RdfFormat.N_QUADS:
-                store.dump(counter, format=rdf_format)
-            else:
-                all_triples = store.query(_ALL_TRIPLES, use_default_graph_as_union=True)
-                ox.serialize(all_triples, counter, format=rdf_format,
-                             prefixes=PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None)
-        _fsync(path)
-        if rdf_format == ox.RdfFormat.N_TRIPLES:
-            triple_count = counter.lines
-        records = triple_count if rdf_format == ox.RdfFormat.TURTLE else counter.lines
+        records = triples if rdf_format == ox.RdfFormat.TURTLE else count
         dumps.append(Dump(name, media_type, title, path.stat().st_size, _sha256(path), records))
     return dumps
+
+
+def _write_dump(store: ox.Store, folder: Path, name: str) -> tuple[str, int]:
+    """Write one dump; returns its name and its line count."""
+    rdf_format = DUMPS[name][2]
+    path = folder / name
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1, mtime=0) as out:
+        counter = _CountingWriter(out)
+        if rdf_format == ox.RdfFormat.N_QUADS:
+            store.dump(counter, format=rdf_format)
+        else:
+            all_triples = store.query(_ALL_TRIPLES, use_default_graph_as_union=True)
+            ox.serialize(all_triples, counter, format=rdf_format,
+                         prefixes=PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None)
+    _fsync(path)
+    return name, counter.lines
 
 
 def _fsync(path: Path) -> None:

@@ -20,13 +20,16 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .dumps import as_json, write_dumps
-from .mapping import Mention, entity_triples, map_record
+from rdflib import Graph
+
+from .mapping import MappedRecord, Mention, entity_triples, map_record
 from .model import Problem
 from .oxi import nquads, quads
 from .parse import parse_bytes
 from .stats import compute_stats
 from .store import Generation, StoreDir, write_json
 from .uris import URIs
+from .validate import Violation, validate_records
 
 PARALLEL_FROM = 400  # below this many changed files, one process is faster than a pool
 CHUNK = 64
@@ -56,22 +59,44 @@ class LoadSummary:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _process(path: str, base: str, include_contacts: bool) -> Processed:
-    data = Path(path).read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    result = parse_bytes(data, source=path, stem=Path(path).stem)
-    if result.record is None:
-        return Processed(path, sha, None, b"", (), result.problems)
-    uris = URIs(base)
-    mapped = map_record(result.record, uris, include_contacts)
-    mentions = tuple((m.uri, m.kind, m.label, m.country, m.parent) for m in mapped.mentions)
-    return Processed(path, sha, mapped.record_id, nquads(mapped.triples, mapped.graph), mentions,
-                     result.problems + mapped.problems)
-
-
 def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
+    """Parse, map and validate some captures (one pyshacl run for the whole chunk)."""
     paths, base, include_contacts = args
-    return [_process(path, base, include_contacts) for path in paths]
+    uris = URIs(base)
+    done: list[Processed] = []
+    mapped_ok: list[tuple[str, str, MappedRecord, tuple[Problem, ...]]] = []
+    for path in paths:
+        data = Path(path).read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        result = parse_bytes(data, source=path, stem=Path(path).stem)
+        if result.record is None:
+            done.append(Processed(path, sha, None, b"", (), result.problems))
+            continue
+        mapped = map_record(result.record, uris, include_contacts)
+        mapped_ok.append((path, sha, mapped, result.problems + mapped.problems))
+    graphs = [_graph(mapped.triples) for _, _, mapped, _ in mapped_ok]
+    entities = _graph(entity_triples((m for _, _, mapped, _ in mapped_ok for m in mapped.mentions), uris))
+    for (path, sha, mapped, problems), report in zip(mapped_ok, validate_records(graphs, entities)):
+        if not report.conforms:
+            problems += tuple(_violation_problem(path, v) for v in report.violations)
+            done.append(Processed(path, sha, None, b"", (), problems))
+            continue
+        mentions = tuple((m.uri, m.kind, m.label, m.country, m.parent) for m in mapped.mentions)
+        done.append(Processed(path, sha, mapped.record_id, nquads(mapped.triples, mapped.graph), mentions, problems))
+    return done
+
+
+def _graph(triples) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+def _violation_problem(source: str, violation: Violation) -> Problem:
+    path = str(violation.path) if violation.path is not None else "record"
+    value = str(violation.value) if violation.value is not None else ""
+    return Problem(source, None, path, value, f"SHACL: {violation.message} (focus {violation.focus})")
 
 
 def _sha256(path: Path) -> str:
@@ -160,20 +185,22 @@ def load(
 
 
 def _process_all(paths: list[str], base: str, include_contacts: bool, progress) -> list[Processed]:
-    if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        results = []
-        for path in paths:
-            results.append(_process(path, base, include_contacts))
-            if progress:
-                progress(1)
-        return results
     chunks = [(paths[i:i + CHUNK], base, include_contacts) for i in range(0, len(paths), CHUNK)]
-    results = []
-    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-        for chunk in pool.map(_process_chunk, chunks):
+    results: list[Processed] = []
+    if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        outcomes = map(_process_chunk, chunks)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=os.cpu_count())
+        outcomes = pool.map(_process_chunk, chunks)
+    try:
+        for chunk in outcomes:
             results.extend(chunk)
             if progress:
                 progress(len(chunk))
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
     return results
 
 

@@ -23,8 +23,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        value = f" {self.value!r}" if self.value else ""
-        return f"{where}: {self.field}:{value}: {self.message}"
+        value = f" {self.value!r}:" if self.value else ""
+        return f"{where}: {self.field}:{value} {self.message}"
 
 
 @dataclass(frozen=True)

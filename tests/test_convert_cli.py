@@ -13,7 +13,7 @@ from conftest import run_atlas_graph
 
 B = "http://localhost:8000/"
 REJECTED = ["empty.txt", "error_page.txt", "not_found_page.txt"]
-PROBLEM_LINE = re.compile(r"^(?P<file>\S+\.txt)(:(?P<line>\d+))?: (?P<field>[^:]+):( (?P<value>'[^']*'|\"[^\"]*\"))?: (?P<message>.+)$")
+PROBLEM_LINE = re.compile(r"^(?P<file>\S+\.txt)(:(?P<line>\d+))?: (?P<field>[^:]+):( (?P<value>'[^']*'|\"[^\"]*\"):)? (?P<message>.+)$")
 
 
 def convert(*args) -> tuple[int, str]:
