@@ -1,0 +1,36 @@
+"""The WSGI entry point for running under any WSGI server, configured by the environment::
+
+    ATLAS_STORE=/srv/atlas/store gunicorn --workers 4 --worker-class gthread --threads 4 \\
+        --bind 0.0.0.0:8000 'atlas_graph.server.wsgi:app'
+
+ATLAS_STORE (required): a store made by ``atlas-graph load``; the base URI is the one it was
+built with. ATLAS_QUERY_TIMEOUT (seconds, default 30), ATLAS_UPDATE_TOKEN (unset: read-only).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from atlas_graph.store import StoreDir
+
+from .app import create_app
+from .service import AtlasConfig
+
+
+def config_from_environment() -> AtlasConfig:
+    store = os.environ.get("ATLAS_STORE")
+    if not store:
+        raise RuntimeError("set ATLAS_STORE to a store folder made by 'atlas-graph load'")
+    state = StoreDir(store).state()
+    if not state:
+        raise RuntimeError(f"ATLAS_STORE={store}: no store there; make one with 'atlas-graph load RECORDS --store {store}'")
+    return AtlasConfig(
+        store=Path(store),
+        base_uri=state["base_uri"],
+        update_token=os.environ.get("ATLAS_UPDATE_TOKEN") or None,
+        query_timeout=float(os.environ.get("ATLAS_QUERY_TIMEOUT", "30")),
+    )
+
+
+app = create_app(config_from_environment())
