@@ -157,7 +157,7 @@ def load(
     removed_ids = set(stored) - set(keep)
     if not new_graphs and not removed_ids and same_settings and state:
         summary.generation = store_dir.current_target()
-        summary.triples = store_dir.reader().stats().get("triples", 0)
+        summary.triples = store_dir.stats().get("triples", 0)
         summary.seconds = time.monotonic() - started
         return summary
 
@@ -179,7 +179,7 @@ def load(
         generation.state = {"base_uri": uris.base, "include_contacts": include_contacts,
                             "records": dict(sorted(records.items()))}
     summary.generation = store_dir.current_target()
-    summary.triples = store_dir.reader().stats().get("triples", 0)
+    summary.triples = store_dir.stats().get("triples", 0)
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -113,6 +113,13 @@ class StoreDir:
             return {}
         return _read_json(self._current_link.resolve() / "state.json")
 
+    def stats(self) -> dict:
+        """The current generation's statistics, read without opening the database (so a
+        process that forks server workers afterwards holds no database handle)."""
+        if not self.exists():
+            return {}
+        return _read_json(self._current_link.resolve() / "stats.json")
+
     # reading ---------------------------------------------------------------------------------
 
     def reader(self) -> Generation:
