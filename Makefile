@@ -11,10 +11,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: serve test bench install system-deps clean
 
-$(STAMP): pyproject.toml
+# The query editor (YASGUI) comes from the npm registry and is copied into server/static/vendor/.
+$(STAMP): pyproject.toml $(wildcard package-lock.json)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	if [ -f package.json ]; then npm ci --no-audit --no-fund --silent && node scripts/vendor-yasgui.mjs; fi
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -32,4 +34,4 @@ bench: install
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache node_modules server/static/vendor
