@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..cli import UsageError
@@ -99,7 +101,10 @@ def _load_records(args: argparse.Namespace, store_dir: StoreDir) -> str:
     try:
         uris = URIs(base_uri(args.base_uri or os.environ.get("ATLAS_BASE_URI") or f"http://{host}:{args.port}/"))
         files = record_files([args.records or bundled_records()])
-        summary = load(files, store_dir, uris, include_contacts=args.include_contacts)
+        # In a child process: the database must never be opened in the process that then forks
+        # the server workers (RocksDB's threads do not survive a fork; workers crash at exit).
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
+            summary = child.submit(_load, files, store_dir.path, uris, args.include_contacts).result()
     except (BaseURIError, InputError, StoreError) as exc:
         raise UsageError(str(exc)) from None
     for problem in summary.problems:
@@ -107,6 +112,10 @@ def _load_records(args: argparse.Namespace, store_dir: StoreDir) -> str:
     print(f"atlas-graph: {summary.converted} records loaded, {summary.unchanged} unchanged, "
           f"{summary.rejected} rejected", file=sys.stderr)
     return uris.base
+
+
+def _load(files, store: Path, uris: URIs, include_contacts: bool):
+    return load(files, StoreDir(store), uris, include_contacts=include_contacts)
 
 
 def _gunicorn(app, args: argparse.Namespace) -> None:
