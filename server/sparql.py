@@ -25,6 +25,7 @@ from .service_description import SERIALIZATIONS, build_service_description, seri
 from .sparql_execution import FormatUnknown, FormatWish, Limits, NotAcceptable, QueryRejected
 from .sparql_request import QueryOperation, UpdateOperation, parse_operation
 from .sparql_results import QueryTimeout
+from .query_graphs import query_dataset
 from .query_pool import PoolBusy
 from .sparql_text import DatasetConflict, add_using_clauses, uses_load, uses_service
 
@@ -89,9 +90,11 @@ def _query(operation: QueryOperation) -> Response:
     atlas = _atlas()
     config = atlas.config
     wish = FormatWish(request.headers.get("Accept"), request.args.get("format"))
+    # the protocol's dataset, else the query's own FROM clauses, else the union of all graphs
+    dataset = operation.dataset if operation.dataset.is_given() else query_dataset(operation.query, endpoint_url())
     try:
         outcome, spool = atlas.query(
-            operation.query, operation.dataset, wish, Limits(config.query_timeout, config.max_rows), endpoint_url()
+            operation.query, dataset, wish, Limits(config.query_timeout, config.max_rows), endpoint_url()
         )
     except Exception as error:
         status = next((code for kind, code in QUERY_ERROR_STATUS.items() if isinstance(error, kind)), None)
