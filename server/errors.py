@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from http import HTTPStatus
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from .negotiation import best_match
@@ -92,7 +92,17 @@ def handle_http_error(error: HttpError) -> Response:
 def handle_werkzeug_error(error: HTTPException) -> Response:
     """Werkzeug's own errors (404, 405, 413, …) as short messages instead of HTML pages."""
     headers = {k: v for k, v in error.get_headers() if k.lower() not in ("content-type", "content-length")}
-    return error_response(error.code or 500, error.description or _reason(error.code or 500), headers)
+    return error_response(error.code or 500, _werkzeug_message(error), headers)
+
+
+def _werkzeug_message(error: HTTPException) -> str:
+    """Werkzeug's description, except where it does not tell the client what to change."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if error.code == 413 and limit:
+        size = f"{limit / (1 << 20):g} MiB" if limit >= 1 << 20 else f"{limit} bytes"
+        return (f"the request body is too large: this server accepts at most {size}; "
+                "split the update, or narrow the query")
+    return error.description or _reason(error.code or 500)
 
 
 def install(app: Flask) -> None:
