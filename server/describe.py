@@ -1,7 +1,9 @@
 """An entity's description, read from the store: what ``/data/...`` serves and ``/page/...`` shows.
 
-Pure functions over a pyoxigraph store (any graph: the union of the named graphs) and an
-entity URI; no HTTP here. A description holds:
+Pure functions over a store (any graph: the union of the named graphs) and an entity URI; no
+HTTP here. The store is a pyoxigraph store or a reader from :mod:`.backend` (a remote SPARQL
+store): the same queries, and labels by index lookups in process or by a query remotely.
+A description holds:
 
 - the entity's own triples (it is their subject);
 - its incoming links (it is their object), at most ``incoming_cap`` of them, with the total;
@@ -20,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+
+from .backend import reader_for
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -79,14 +83,15 @@ def entity_uri(base_uri: str, path: str) -> ox.NamedNode | None:
         return None
 
 
-def exists(store: ox.Store, entity: ox.NamedNode) -> bool:
+def exists(store, entity: ox.NamedNode) -> bool:
     """Whether the store says anything about ``entity`` (as a subject, in any graph)."""
-    return bool(store.query(f"ASK {{ {entity} ?p ?o }}", use_default_graph_as_union=True))
+    return bool(reader_for(store).query(f"ASK {{ {entity} ?p ?o }}"))
 
 
-def describe(store: ox.Store, entity: ox.NamedNode, base_uri: str,
+def describe(store, entity: ox.NamedNode, base_uri: str,
              incoming_cap: int = INCOMING_CAP) -> Description | None:
     """The description of ``entity`` (see the module docstring), or None if it is unknown."""
+    store = reader_for(store)
     outgoing = tuple(ox.Triple(entity, row["p"], row["o"]) for row in _select(store, _OUTGOING, entity))
     if not outgoing:
         return None
@@ -102,27 +107,20 @@ def describe(store: ox.Store, entity: ox.NamedNode, base_uri: str,
     return Description(entity, outgoing, incoming, total, owned, labels)
 
 
-def label_triples(store: ox.Store, resources: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal]) -> list[ox.Triple]:
-    """The label triples of the named nodes among ``resources``.
-
-    Read with one index lookup per resource and label predicate: for the thousand resources
-    of a much-linked entity, far faster than a SPARQL join on a VALUES block."""
+def label_triples(store, resources: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal]) -> list[ox.Triple]:
+    """The label triples of the named nodes among ``resources``."""
     named = sorted({r.value for r in resources if isinstance(r, ox.NamedNode)})
-    predicates = [ox.NamedNode(p) for p in LABEL_PREDICATES]
-    found = {ox.Triple(q.subject, q.predicate, q.object)
-             for iri in named for predicate in predicates
-             for q in store.quads_for_pattern(ox.NamedNode(iri), predicate, None)}
-    return sorted(found, key=str)
+    return sorted(reader_for(store).label_triples(named, LABEL_PREDICATES), key=str)
 
 
-def _select(store: ox.Store, query: str, entity: ox.NamedNode, **terms: ox.Literal):
+def _select(store, query: str, entity: ox.NamedNode, **terms: ox.Literal):
     """Run ``query`` with ``?entity`` and each ``?name`` of ``terms`` replaced by that term.
 
     pyoxigraph's substitutions only bind projected variables, so the terms are written into
     the text, in their N-Triples form (safe: NamedNode and Literal validate and escape)."""
     values = {"entity": entity, **terms}
     text = re.sub(r"\?(\w+)", lambda m: str(values[m[1]]) if m[1] in values else m[0], query)
-    return store.query(text, use_default_graph_as_union=True)
+    return store.query(text)
 
 
 # The document ------------------------------------------------------------------------------

@@ -3,19 +3,26 @@
 One :class:`AtlasService` per application, at ``current_app.extensions["atlas"]``. It opens the
 store lazily (after the server has forked its workers) and follows the store's current
 generation, so a ``load`` run beside a live server is picked up on the next request.
+
+With ``sparql_endpoint`` set, queries, updates and entity descriptions go to that remote
+SPARQL 1.1 store instead (:mod:`.backend`); statistics, dumps and validators still come from
+the local store folder, the one that ``atlas-graph publish`` copied to the remote store.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
 
 from atlas_graph.load import finalize
+from atlas_graph.remote import Credentials, RemoteRejected, RemoteStore
 from atlas_graph.store import Generation, StoreDir
 
+from .backend import RemoteReader, run_remote_query
 from .query_pool import QueryPool
 from .sparql_execution import Dataset, FormatWish, Limits
 
@@ -29,6 +36,9 @@ class AtlasConfig:
     max_rows: int = 100_000
     endpoint_url: str | None = None  # /sparql as clients see it; None: from each request
     query_processes: int = 4  # concurrent SPARQL queries per server worker
+    sparql_endpoint: str | None = None  # a remote SPARQL 1.1 store to serve instead of the embedded one
+    graph_store_url: str | None = None  # its Graph Store Protocol endpoint, if not the engine's usual one
+    remote_credentials: Credentials = Credentials()
 
 
 _pools: dict[tuple[int, int], QueryPool] = {}
@@ -46,9 +56,17 @@ class AtlasService:
     def __init__(self, config: AtlasConfig):
         self.config = config
         self.store_dir = StoreDir(config.store)
+        self.remote = (RemoteStore(config.sparql_endpoint, config.remote_credentials, config.graph_store_url)
+                       if config.sparql_endpoint else None)
+        self._spool_dir: str | None = None
 
     def query(self, query: str, dataset: Dataset, wish: FormatWish, limits: Limits, base_iri: str):
-        """Run a SPARQL query in a killable query process: (outcome, spool file to send)."""
+        """Run a SPARQL query in a killable query process, or on the remote store: (outcome,
+        spool file to send)."""
+        if self.remote:
+            if self._spool_dir is None:
+                self._spool_dir = tempfile.mkdtemp(prefix="atlas-remote-query-")
+            return run_remote_query(self.remote, query, dataset, wish, limits, base_iri, self._spool_dir)
         store_path = str(self.generation().path / "oxigraph")
         return _query_pool(self.config.query_processes).run(store_path, query, dataset, wish, limits, base_iri)
 
@@ -56,7 +74,10 @@ class AtlasService:
         """The current generation (read-only), reopened when a writer has switched it."""
         return self.store_dir.reader()
 
-    def store(self) -> pyoxigraph.Store:
+    def store(self) -> pyoxigraph.Store | RemoteReader:
+        """The graph to read: the embedded store, or a reader over the remote one."""
+        if self.remote:
+            return RemoteReader(self.remote, self.config.query_timeout)
         return self.generation().store
 
     def stats(self) -> dict:
@@ -69,6 +90,14 @@ class AtlasService:
     def update(self, sparql_update: str) -> None:
         """Apply a SPARQL Update atomically: a new generation, made current once complete.
 
-        Raises SyntaxError for an update that does not parse (nothing is changed)."""
+        Raises SyntaxError for an update that does not parse (nothing is changed). On a remote
+        store the update is the store's to apply; the local statistics and dumps stay as
+        published until the next ``load`` + ``publish``."""
+        if self.remote:
+            try:
+                self.remote.update(sparql_update, timeout=self.config.query_timeout)
+            except RemoteRejected as error:
+                raise SyntaxError(str(error)) from None
+            return
         with self.store_dir.writer(finish=finalize) as generation:
             generation.store.update(sparql_update, base_iri=self.config.base_uri)

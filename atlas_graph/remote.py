@@ -1,0 +1,231 @@
+"""A remote SPARQL 1.1 store, spoken to over the standard protocols.
+
+Queries go through SPARQLWrapper (SPARQL 1.1 Protocol); updates (SPARQL 1.1 Update) and whole
+graphs (Graph Store HTTP Protocol) over plain ``urllib``, with HTTP basic or digest
+authentication (whichever the server asks for) or a bearer token. Engine quirks live in
+:mod:`atlas_graph.remote_engines`; the engine is recognised from the endpoint's ``Server``
+header on the first contact.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from .remote_engines import ENGINES, Engine, detect
+
+SOLUTIONS_TYPE = "application/sparql-results+xml"
+TRIPLES_TYPE = "application/n-triples"
+CONNECT_TIMEOUT = 10.0  # seconds, for anything that is not a user's query
+
+
+class RemoteError(Exception):
+    """The remote store could not be reached or failed (not the request's fault)."""
+
+
+class RemoteRejected(Exception):
+    """The remote store refused the request as malformed (its message says why)."""
+
+
+class RemoteTimeout(Exception):
+    """The remote store did not answer within the time limit."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    user: str | None = None
+    password: str | None = None
+    token: str | None = None
+
+    @classmethod
+    def from_env(cls, user=None, password=None, token=None) -> Credentials:
+        """The given values, else ``ATLAS_REMOTE_USER``, ``ATLAS_REMOTE_PASSWORD``, ``ATLAS_REMOTE_TOKEN``."""
+        return cls(user or os.environ.get("ATLAS_REMOTE_USER"),
+                   password or os.environ.get("ATLAS_REMOTE_PASSWORD"),
+                   token or os.environ.get("ATLAS_REMOTE_TOKEN"))
+
+    @property
+    def given(self) -> bool:
+        return bool(self.user or self.token)
+
+
+@dataclass(frozen=True)
+class Response:
+    media_type: str
+    body: bytes
+
+
+class RemoteStore:
+    def __init__(self, query_url: str, credentials: Credentials = Credentials(),
+                 graph_store_url: str | None = None, update_url: str | None = None,
+                 engine: str | None = None):
+        self.query_url = query_url
+        self.credentials = credentials
+        self._engine = ENGINES[engine] if engine else None
+        self._graph_store_url = graph_store_url
+        self._update_url = update_url
+        self._opener = _opener(query_url, graph_store_url, update_url, credentials)
+
+    # where things go ---------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = detect(self._server_header())
+        return self._engine
+
+    @property
+    def update_url(self) -> str:
+        return self._update_url or self.engine.update_url(self.query_url, self.credentials.given)
+
+    @property
+    def graph_store_url(self) -> str | None:
+        return self._graph_store_url or self.engine.graph_store_url(self.query_url, self.credentials.given)
+
+    def _server_header(self) -> str | None:
+        url = f"{self.query_url}?{urllib.parse.urlencode({'query': 'ASK {}'})}"
+        try:
+            with urllib.request.urlopen(url, timeout=CONNECT_TIMEOUT) as response:
+                return response.headers.get("Server")
+        except urllib.error.HTTPError as error:
+            return error.headers.get("Server")
+        except (urllib.error.URLError, OSError) as error:
+            raise RemoteError(f"{self.query_url}: cannot reach the SPARQL endpoint ({_reason(error)})") from None
+
+    # queries -----------------------------------------------------------------------------------
+
+    def query(self, query: str, accept: str, timeout: float, *, default_graphs: Sequence[str] = (),
+              named_graphs: Sequence[str] = ()) -> Response:
+        """Run a query over the SPARQL 1.1 Protocol; the raw response in the ``accept`` type.
+
+        Without ``default_graphs``/``named_graphs`` the dataset is the store's, minus the
+        engine's own graphs. The engine is asked to stop at ``timeout`` too."""
+        engine = self.engine
+        client = SPARQLWrapper(self.query_url)
+        client.setMethod(POST)
+        client.setRequestMethod(URLENCODED)
+        client.setOnlyConneg(True)  # no format=/output= parameters: the Accept header decides
+        client.setTimeout(timeout + 2)  # the engine's own limit first, with its clearer answer
+        with warnings.catch_warnings():  # SPARQLWrapper warns about engine pragmas it cannot classify
+            warnings.simplefilter("ignore")
+            client.setQuery(query if default_graphs or named_graphs else engine.query_text(query))
+        for graph in default_graphs:
+            client.addDefaultGraph(graph)
+        for graph in named_graphs:
+            client.addNamedGraph(graph)
+        for name, value in engine.timeout_parameters(timeout).items():
+            client.addParameter(name, value)
+        client.addCustomHttpHeader("Accept", accept)
+        if self.credentials.token:
+            client.addCustomHttpHeader("Authorization", f"Bearer {self.credentials.token}")
+        try:
+            raw = client.query().response
+            body = raw.read()
+        except SPARQLWrapperException as error:
+            if "QueryBadFormed" in type(error).__name__:
+                raise RemoteRejected(_remote_message(str(error))) from None
+            raise RemoteError(f"{self.query_url}: {_remote_message(str(error))}") from None
+        except (TimeoutError, socket.timeout):
+            raise RemoteTimeout(f"the SPARQL store did not answer within {timeout:g} s") from None
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, (TimeoutError, socket.timeout)):
+                raise RemoteTimeout(f"the SPARQL store did not answer within {timeout:g} s") from None
+            raise RemoteError(f"{self.query_url}: {_reason(error)}") from None
+        except OSError as error:
+            raise RemoteError(f"{self.query_url}: {_reason(error)}") from None
+        if engine.gave_up(raw.headers):
+            raise RemoteTimeout(f"the SPARQL store stopped the query at its {timeout:g} s time limit")
+        media_type = (raw.headers.get("Content-Type") or accept).split(";")[0].strip()
+        if media_type == SOLUTIONS_TYPE:
+            body = engine.standard_results(body)
+        return Response(media_type, body)
+
+    def select(self, query: str, timeout: float = 30.0) -> ox.QuerySolutions | ox.QueryBoolean:
+        """A SELECT or ASK query's result, as pyoxigraph objects."""
+        response = self.query(query, SOLUTIONS_TYPE, timeout)
+        return ox.parse_query_results(response.body, ox.QueryResultsFormat.XML)
+
+    def construct(self, query: str, timeout: float = 30.0) -> Iterable[ox.Triple]:
+        response = self.query(query, TRIPLES_TYPE, timeout)
+        return (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(response.body, ox.RdfFormat.N_TRIPLES))
+
+    def graph_counts(self, timeout: float = 300.0) -> dict[str, int]:
+        """How many triples each named graph holds (the engine's own graphs left out)."""
+        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", timeout)
+        counts = {row["g"].value: int(row["n"].value) for row in rows if isinstance(row["g"], ox.NamedNode)}
+        return {g: n for g, n in counts.items() if g not in self.engine.system_graphs}
+
+    # changes -----------------------------------------------------------------------------------
+
+    def update(self, update: str, timeout: float = 300.0) -> None:
+        """Run a SPARQL 1.1 Update. Raises RemoteRejected when the store refuses it as malformed."""
+        body = urllib.parse.urlencode({"update": update}).encode()
+        self._send("POST", self.update_url, body, "application/x-www-form-urlencoded", timeout)
+
+    def put_graph(self, graph: str, ntriples: bytes, timeout: float = 300.0) -> None:
+        """Replace a named graph with these triples: Graph Store Protocol PUT, or, without one,
+        ``DROP SILENT GRAPH`` + ``INSERT DATA`` in one update request."""
+        if self.graph_store_url:
+            self._send("PUT", _graph_url(self.graph_store_url, graph), ntriples, TRIPLES_TYPE, timeout)
+        else:
+            self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n"
+                        f"{ntriples.decode()}\n}} }}", timeout)
+
+    def drop_graph(self, graph: str, timeout: float = 300.0) -> None:
+        self.update(f"DROP SILENT GRAPH <{graph}>", timeout)
+
+    def _send(self, method: str, url: str, body: bytes, content_type: str, timeout: float) -> None:
+        request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": content_type})
+        if self.credentials.token:
+            request.add_header("Authorization", f"Bearer {self.credentials.token}")
+        try:
+            with self._opener.open(request, timeout=timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
+            message = _remote_message(error.read().decode("utf-8", "replace")) or error.reason
+            if error.code == 400:
+                raise RemoteRejected(message) from None
+            raise RemoteError(f"{method} {url}: HTTP {error.code}: {message}") from None
+        except (urllib.error.URLError, OSError) as error:
+            raise RemoteError(f"{method} {url}: {_reason(error)}") from None
+
+
+def _opener(query_url, graph_store_url, update_url, credentials: Credentials) -> urllib.request.OpenerDirector:
+    """An opener that answers basic and digest challenges with the credentials."""
+    handlers = []
+    if credentials.user:
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        for url in filter(None, (query_url, graph_store_url, update_url)):
+            passwords.add_password(None, _site(url), credentials.user, credentials.password or "")
+        handlers += [urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)]
+    return urllib.request.build_opener(*handlers)
+
+
+def _site(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+def _graph_url(graph_store_url: str, graph: str) -> str:
+    separator = "&" if "?" in graph_store_url else "?"
+    return f"{graph_store_url}{separator}{urllib.parse.urlencode({'graph': graph})}"
+
+
+def _reason(error: Exception) -> str:
+    return str(getattr(error, "reason", None) or error)
+
+
+def _remote_message(text: str) -> str:
+    """The useful part of an engine's error page: its first non-empty lines, without HTML."""
+    lines = [line.strip() for line in text.replace("\r", "").split("\n") if line.strip()]
+    return " ".join(lines[:3])[:500]

@@ -1,0 +1,94 @@
+"""What differs between SPARQL 1.1 engines, in one place: a generic engine and Virtuoso.
+
+Everything else speaks the standard protocols. An :class:`Engine` says where a store's update
+and Graph Store endpoints are when only the query endpoint is given, how to ask the engine for
+its own time limit and how to tell that it gave up, which graphs are the engine's own (not
+data), and how to turn its results into standard ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+
+class Engine:
+    """A standard SPARQL 1.1 store: update at the query URL, no engine time limit, no own graphs."""
+
+    name = "generic"
+    #: Graphs the engine keeps for itself, left out of the dataset of a query where it can be.
+    system_graphs: tuple[str, ...] = ()
+
+    def update_url(self, query_url: str, authenticated: bool) -> str:
+        return query_url
+
+    def graph_store_url(self, query_url: str, authenticated: bool) -> str | None:
+        return None  # unknown: use SPARQL Update instead
+
+    def query_text(self, query: str) -> str:
+        return query
+
+    def timeout_parameters(self, seconds: float) -> dict[str, str]:
+        return {}
+
+    def gave_up(self, headers: Mapping[str, str]) -> bool:
+        """Whether a 200 response is a partial result cut by the engine's own time limit."""
+        return False
+
+    def standard_results(self, data: bytes) -> bytes:
+        """SPARQL XML results as the standard has them."""
+        return data
+
+
+class Virtuoso(Engine):
+    """OpenLink Virtuoso 7: ``/sparql-auth`` and ``/sparql-graph-crud-auth`` (digest auth) beside
+    ``/sparql``; ``timeout`` in milliseconds, after which it returns what it has with
+    ``X-SQL-State: S1TAT`` ("anytime query"); its own graphs in every default dataset; blank
+    nodes written ``nodeID://b1``."""
+
+    name = "virtuoso"
+    system_graphs = (
+        "http://www.openlinksw.com/schemas/virtrdf#",
+        "http://www.w3.org/ns/ldp#",
+        "http://localuriqaserver/sparql",
+        "http://www.w3.org/2002/07/owl#",
+    )
+
+    def update_url(self, query_url: str, authenticated: bool) -> str:
+        return _sibling(query_url, "sparql-auth") if authenticated else query_url
+
+    def graph_store_url(self, query_url: str, authenticated: bool) -> str | None:
+        return _sibling(query_url, "sparql-graph-crud-auth" if authenticated else "sparql-graph-crud")
+
+    def query_text(self, query: str) -> str:
+        """The query with Virtuoso's own graphs left out of its default graph, when it has no
+        ``GRAPH`` pattern: Virtuoso 7.2 answers ``GRAPH <iri> {…}`` with nothing once any
+        ``input:*-graph-exclude`` is set, so a query with ``GRAPH`` is sent as it is (and
+        ``GRAPH ?g`` can then meet Virtuoso's own graphs)."""
+        if re.search(r"\bgraph\b", query, re.IGNORECASE):
+            return query
+        return "".join(f"define input:default-graph-exclude <{g}> " for g in self.system_graphs) + query
+
+    def timeout_parameters(self, seconds: float) -> dict[str, str]:
+        return {"timeout": str(int(seconds * 1000))}
+
+    def gave_up(self, headers: Mapping[str, str]) -> bool:
+        return (headers.get("X-SQL-State") or "").strip() == "S1TAT"
+
+    def standard_results(self, data: bytes) -> bytes:
+        return data.replace(b"<bnode>nodeID://", b"<bnode>")
+
+
+ENGINES = {engine.name: engine for engine in (Engine(), Virtuoso())}
+
+
+def detect(server_header: str | None) -> Engine:
+    """The engine behind an endpoint, from its ``Server`` response header."""
+    if server_header and server_header.lower().startswith("virtuoso"):
+        return ENGINES["virtuoso"]
+    return ENGINES["generic"]
+
+
+def _sibling(url: str, name: str) -> str:
+    """``http://h/sparql`` → ``http://h/{name}``: another endpoint in the same folder."""
+    return re.sub(r"[^/]*/?$", name, url, count=1)
