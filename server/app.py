@@ -15,6 +15,8 @@ BLUEPRINTS = [
     "pages",
     "publication",
     "ontology",
+    "i18n",
+    "site",
 ]
 
 

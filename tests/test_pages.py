@@ -80,7 +80,7 @@ def test_collectivity_page_shows_its_label_and_links_its_partnership(page):
     doc = page(KPALIME)
     (h1,) = doc.find("h1")
     assert h1.text() == "Kpalimé" and h1.attrs.get("lang") == "fr"
-    assert doc.find("html")[0].attrs["lang"] == "en"
+    assert doc.find("html")[0].attrs["lang"] == "fr"  # the site is French first (issue 7)
     assert len(doc.find("main")) == 1
     links = [a for a in doc.iter("a") if a.attrs.get("href") == f"/page/{PARTNERSHIP}"]
     assert any(a.text() == TITLE and a.attrs.get("lang") == "fr" for a in links)
