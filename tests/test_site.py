@@ -267,3 +267,17 @@ def test_examples_are_in_both_languages():
     assert len(EXAMPLES) >= 8 and len({e.key for e in EXAMPLES}) == len(EXAMPLES)
     for example in EXAMPLES:
         assert example.fr and example.en and example.fr != example.en
+
+
+def test_every_ui_string_the_templates_use_exists_in_both_languages():
+    import re as regex
+
+    from atlas_graph.server.i18n import MESSAGES
+
+    templates = (REPO_ROOT / "server" / "templates").glob("*.html")
+    used = {key for path in templates for key in regex.findall(r"""\bt\(\s*["']([\w.]+)["']\s*[,)]""", path.read_text())}
+    assert used and used <= set(MESSAGES), used - set(MESSAGES)
+    from atlas_graph.server.search import GROUPS  # keys the templates build: group.{kind}, kind.{kind}
+    assert {f"group.{kind}" for kind in GROUPS} | {"kind.french", "kind.foreign", "kind.organization"} <= set(MESSAGES)
+    for key, texts in MESSAGES.items():
+        assert set(texts) == {"fr", "en"} and all(texts.values()), key
