@@ -84,6 +84,7 @@ FIELD_NAMES = {  # how a field is named in messages: the page's own label
 }
 SINGLE_VALUES = {"title", "atlas_id", "source_url", "signature_year", "theme1", "theme2", "theme3",
                  "start_year", "status", "end_date", "form"}
+PERSONAL_DATA = {"foreign_contacts", "diplomatic_contacts", "volunteers"}  # never quoted in problems
 TEXTS = {"context", "history", "objective", "description"}
 TABLES = {"other_themes", "foreign_partners", "foreign_contacts", "diplomatic_contacts",
           "french_partners", "funding", "volunteers"}
@@ -435,8 +436,8 @@ class _Reader:
                 continue
             if "|" not in line.text:
                 if not _PAGINATION.match(line.text):
-                    self.problem(line.number, section.field, line.text[:80],
-                                 "a line that is not a table row; left out")
+                    shown = "(personal data)" if section.field in PERSONAL_DATA else line.text[:80]
+                    self.problem(line.number, section.field, shown, "a line that is not a table row; left out")
                 continue
             if i + 1 < len(lines) and _RULE.match(lines[i + 1].text):
                 header = header or _cells(line)
