@@ -10,6 +10,7 @@ included, so an interrupted load leaves the store as it was.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -20,8 +21,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .dumps import as_json, write_dumps
-from rdflib import Graph
-
 from .mapping import MappedRecord, Mention, entity_triples, map_record
 from .model import Problem
 from .oxi import nquads, quads
@@ -29,10 +28,12 @@ from .parse import parse_bytes
 from .stats import compute_stats
 from .store import Generation, StoreDir, write_json
 from .uris import URIs
-from .validate import Violation, validate_records
 
 PARALLEL_FROM = 400  # below this many changed files, one process is faster than a pool
-CHUNK = 64
+# Records per worker task, each task one pyshacl run: pyshacl's fixed cost per run (and the
+# validation of the entities a chunk reaches) is paid once per chunk, so chunks are large —
+# but at least two per worker, so that the workers finish together.
+MIN_CHUNK, MAX_CHUNK = 64, 500
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ class LoadSummary:
 
 def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
     """Parse, map and validate some captures (one pyshacl run for the whole chunk)."""
+    # Imported here, in the workers: pyshacl takes 0.15 s to import, and the server imports
+    # this module (for ``finalize``) without ever validating.
+    from .validate import validate_records
+
     paths, base, include_contacts = args
     uris = URIs(base)
     done: list[Processed] = []
@@ -86,14 +91,17 @@ def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
     return done
 
 
-def _graph(triples) -> Graph:
+def _graph(triples):
+    from rdflib import Graph
+
     graph = Graph()
     for triple in triples:
         graph.add(triple)
     return graph
 
 
-def _violation_problem(source: str, violation: Violation) -> Problem:
+def _violation_problem(source: str, violation) -> Problem:
+    """A :class:`~atlas_graph.validate.Violation` as a problem of the record's capture."""
     path = str(violation.path) if violation.path is not None else "record"
     value = str(violation.value) if violation.value is not None else ""
     return Problem(source, None, path, value, f"SHACL: {violation.message} (focus {violation.focus})")
@@ -185,13 +193,15 @@ def load(
 
 
 def _process_all(paths: list[str], base: str, include_contacts: bool, progress) -> list[Processed]:
-    chunks = [(paths[i:i + CHUNK], base, include_contacts) for i in range(0, len(paths), CHUNK)]
+    workers = os.cpu_count() or 1
+    size = max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(len(paths) / (2 * workers))))
+    chunks = [(paths[i:i + size], base, include_contacts) for i in range(0, len(paths), size)]
     results: list[Processed] = []
-    if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    if len(paths) < PARALLEL_FROM or workers < 2:
         outcomes = map(_process_chunk, chunks)
         pool = None
     else:
-        pool = ProcessPoolExecutor(max_workers=os.cpu_count())
+        pool = ProcessPoolExecutor(max_workers=workers)
         outcomes = pool.map(_process_chunk, chunks)
     try:
         for chunk in outcomes:

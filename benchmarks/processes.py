@@ -1,0 +1,130 @@
+"""Child processes for the benchmarks: peak memory of a process tree, servers started and
+stopped by their own process id, waiting for the first 200."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def _children(pid: int) -> list[int]:
+    """Every descendant of ``pid`` (read from /proc)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append(int(entry.name))
+    found, pending = [], [pid]
+    while pending:
+        for child in parents.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return found
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+class TreeMemory:
+    """Samples the resident memory of a process and all its descendants; keeps the peak sum."""
+
+    def __init__(self, pid: int, interval: float = 0.1):
+        self.pid = pid
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = sum(_rss_bytes(p) for p in [self.pid, *_children(self.pid)])
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "TreeMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_measured(command: list[str], timeout: float) -> tuple[float, int, int]:
+    """Run ``command`` to its end: (seconds, peak RSS of its process tree in bytes, exit code)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with TreeMemory(process.pid) as memory:
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise RuntimeError(f"{' '.join(command)}: still running after {timeout:.0f} s; stopped")
+    seconds = time.perf_counter() - started
+    if process.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {stderr.decode()[-2000:]}")
+    return seconds, memory.peak, process.returncode
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get_status(port: int, path: str, accept: str = "*/*", timeout: float = 5.0) -> int | None:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers={"Accept": accept})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    except OSError:
+        return None
+    finally:
+        connection.close()
+
+
+def wait_for_200(port: int, path: str, accept: str, deadline: float) -> float:
+    """Poll until ``path`` answers 200; the time it did (perf_counter). Bounded by ``deadline``."""
+    while time.perf_counter() < deadline:
+        if get_status(port, path, accept, timeout=2.0) == 200:
+            return time.perf_counter()
+        time.sleep(0.01)
+    raise RuntimeError(f"http://127.0.0.1:{port}{path}: no 200 before the deadline")
+
+
+@contextmanager
+def server(command: list[str], env: dict | None = None):
+    """A server process (its own process group), stopped at the end by its process id."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True, env={**os.environ, **(env or {})})
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, 15)  # the group of this one server: gunicorn and its workers
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, 9)
+                process.wait()

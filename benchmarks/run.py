@@ -1,0 +1,298 @@
+"""``make bench`` (``python -m benchmarks.run``): ingest, server start, query mix and
+linked-data throughput at 12,000 and 120,000 synthetic records; prints one table and writes it,
+with the machine it ran on, into docs/benchmarks.md (between the ``bench:`` markers).
+
+Everything runs on loopback; every loop is bounded in count and time. Synthetic corpora are
+cached under var/bench (same count and seed: not written again); stores are rebuilt each run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import math
+import multiprocessing
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+import urllib.parse
+from importlib import metadata
+from pathlib import Path
+
+from .http_load import requests_per_second
+from .processes import free_port, run_measured, server, wait_for_200
+from .queries import BUSIEST_FRENCH_COLLECTIVITY, HttpRunner, oxigraph_runner, query_mix, rdflib_runner, timed
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- bench:begin (written by `make bench`) -->", "<!-- bench:end -->"
+ATLAS = [sys.executable, "-m", "atlas_graph"]
+TARGETS = {"ingest_12000": 20.0, "ingest_120000": 240.0, "rss_120000": 2 * 1024**3, "start": 2.0,
+           "http_over_raw": 1.3, "rdflib_over_http": 10.0, "data_over_bare": 0.5}
+RDFLIB_MAX_SIZE = 12_000  # rdflib needs minutes and gigabytes beyond
+RDFLIB_TIMEOUT = 120  # seconds per query on rdflib; beyond, a lower bound is reported
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="12000,120000", help="record counts, comma-separated")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 2,000 records, short loops, no doc written")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cache", default=str(ROOT / "var" / "bench"), help="corpora and stores (default var/bench)")
+    parser.add_argument("--workers", type=int, default=min(4, 2 * (os.cpu_count() or 1)),
+                        help="gunicorn workers of both servers")
+    parser.add_argument("--no-doc", action="store_true", help=f"print only; do not rewrite {DOC.relative_to(ROOT)}")
+    parser.add_argument("--max-wait", type=float, default=600, help="seconds to wait for a load average ≤ 1.5")
+    args = parser.parse_args(argv)
+    sizes = [2000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    load_before = _wait_for_quiet(0 if args.quick else args.max_wait)
+    results = {}
+    for size in sizes:
+        print(f"--- {size:,} records", file=sys.stderr, flush=True)
+        results[size] = bench_size(size, args.seed, cache, args.workers, quick=args.quick)
+    machine = machine_info(load_before, os.getloadavg()[0])
+    table = render(results, machine)
+    print(table)
+    (cache / "results.json").write_text(json.dumps({"machine": machine, "results": results}, indent=1, default=str))
+    if not (args.quick or args.no_doc):
+        write_doc(table)
+        print(f"written to {DOC.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+def _wait_for_quiet(max_wait: float) -> float:
+    """The 1-minute load average, after waiting (at most ``max_wait`` s) for it to drop ≤ 1.5."""
+    stop = time.monotonic() + max_wait
+    while os.getloadavg()[0] > 1.5 and time.monotonic() < stop:
+        print(f"load average {os.getloadavg()[0]:.2f} > 1.5: waiting", file=sys.stderr, flush=True)
+        time.sleep(min(30, max(0, stop - time.monotonic())))
+    return os.getloadavg()[0]
+
+
+# one size ------------------------------------------------------------------------------------
+
+
+def bench_size(size: int, seed: int, cache: Path, workers: int, quick: bool) -> dict:
+    corpus = _corpus(size, seed, cache)
+    store = cache / f"store-{size}"
+    shutil.rmtree(store, ignore_errors=True)
+    result: dict = {}
+    log = lambda text: print(f"  {text}", file=sys.stderr, flush=True)  # noqa: E731
+
+    seconds, peak, code = run_measured([*ATLAS, "load", str(corpus), "--store", str(store), "-q"], timeout=3600)
+    state = json.loads((store / "current" / "state.json").read_text())
+    stats = json.loads((store / "current" / "stats.json").read_text())
+    result.update(ingest_s=seconds, records_per_s=size / seconds, peak_rss=peak, load_exit=code,
+                  stored=len(state["records"]), triples=stats["triples"])
+    log(f"ingest {seconds:.1f} s, peak RSS {peak / 2**20:.0f} MiB, {len(state['records'])} records stored")
+    seconds, peak, _ = run_measured([*ATLAS, "load", str(corpus), "--store", str(store), "-q"], timeout=3600)
+    result.update(reload_s=seconds)
+    log(f"re-load, nothing changed: {seconds:.1f} s")
+
+    import pyoxigraph as ox
+
+    raw = ox.Store.read_only(str(store / "current" / "oxigraph"))
+    collectivity = next(iter(raw.query(BUSIEST_FRENCH_COLLECTIVITY, use_default_graph_as_union=True)))["c"].value
+    base = state["base_uri"]
+    paths = _entity_paths(raw, base, 200)
+    queries = query_mix(collectivity)
+
+    port = free_port()
+    started = time.perf_counter()
+    command = [*ATLAS, "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers)]
+    with server(command):
+        deadline = started + 120
+        sparql_ok = wait_for_200(port, "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}),
+                                 "application/sparql-results+json", deadline)
+        data_ok = wait_for_200(port, paths[0], "text/turtle", deadline)
+        result.update(start_sparql_s=sparql_ok - started, start_data_s=data_ok - started)
+        log(f"server start: /sparql {sparql_ok - started:.2f} s, /data {data_ok - started:.2f} s")
+
+        http = HttpRunner(port)
+        repeats, budget = (5, 10) if quick else (15, 60)
+        result["queries"] = {}
+        for name, query in queries.items():
+            over_http = timed(lambda: http(query), repeats, budget)
+            on_raw = timed(lambda: oxigraph_runner(raw)(query), repeats, budget)
+            result["queries"][name] = {"http": vars(over_http), "raw": vars(on_raw)}
+            log(f"{name}: HTTP p50 {over_http.p50 * 1000:.1f} ms, raw {on_raw.p50 * 1000:.1f} ms")
+        http.close()
+        rps_seconds = 3 if quick else 10
+        result["data_rps"], result["data_failed"] = requests_per_second(port, paths, "text/turtle", seconds=rps_seconds)
+        log(f"/data: {result['data_rps']:.0f} requests/s ({result['data_failed']} failed)")
+    del raw
+
+    port = free_port()
+    bare = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads", "4",
+            "-b", f"127.0.0.1:{port}", "--access-logfile", "-", "benchmarks.bare_app:app"]
+    with server(bare, env={"PYTHONPATH": str(ROOT)}):
+        wait_for_200(port, paths[0], "text/turtle", time.perf_counter() + 60)
+        result["bare_rps"], result["bare_failed"] = requests_per_second(port, paths, "text/turtle", seconds=rps_seconds)
+        log(f"bare Flask: {result['bare_rps']:.0f} requests/s")
+
+    if size <= RDFLIB_MAX_SIZE:
+        result["rdflib"] = _rdflib(store, queries, quick)
+    return result
+
+
+def _corpus(size: int, seed: int, cache: Path) -> Path:
+    corpus = cache / f"synth-{size}-seed{seed}"
+    stamp = corpus / ".bench-complete"
+    if not stamp.exists():
+        subprocess.run([*ATLAS, "synth", "--count", str(size), "-o", str(corpus), "--seed", str(seed), "-q"],
+                       check=True, timeout=1800)
+        stamp.write_text(f"{size} {seed}\n")
+    return corpus
+
+
+def _entity_paths(store, base: str, count: int) -> list[str]:
+    """``/data/…`` paths of partnerships and collectivities, spread over the store."""
+    query = f"""SELECT ?s WHERE {{ {{ ?s a <https://w3id.org/atlas-coop/ontology#Partnership> }}
+        UNION {{ ?s a <https://w3id.org/atlas-coop/ontology#Collectivity> }} }}"""
+    uris = [row["s"].value for row in store.query(query, use_default_graph_as_union=True)]
+    step = max(1, len(uris) // count)
+    return ["/data/" + uri.removeprefix(base + "id/") for uri in uris[::step][:count]]
+
+
+def _rdflib(store: Path, queries: dict[str, str], quick: bool) -> dict:
+    """rdflib's engine on the N-Triples dump. Each query runs in a forked child, stopped after
+    RDFLIB_TIMEOUT s: then only a lower bound of its time is known (``"bound": True``)."""
+    from rdflib import Graph
+
+    graph = Graph()
+    started = time.perf_counter()
+    with gzip.open(store / "current" / "dumps" / "atlas.nt.gz", "rb") as dump:
+        graph.parse(dump, format="nt")
+    timings: dict = {"parse_s": time.perf_counter() - started}
+    print(f"  rdflib: N-Triples parsed in {timings['parse_s']:.1f} s", file=sys.stderr, flush=True)
+    context = multiprocessing.get_context("fork")
+    limit = 20 if quick else RDFLIB_TIMEOUT
+    for name, query in queries.items():
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_rdflib_child, args=(graph, query, sender))
+        child.start()
+        if receiver.poll(limit):
+            timings[name] = receiver.recv()
+        else:
+            timings[name] = {"p50": float(limit), "p95": float(limit), "runs": 0, "bound": True}
+        child.kill()  # this child, by its own handle
+        child.join()
+        shown = ("> " if timings[name].get("bound") else "") + f"{timings[name]['p50'] * 1000:.0f} ms"
+        print(f"  rdflib {name}: p50 {shown}", file=sys.stderr, flush=True)
+    return timings
+
+
+def _rdflib_child(graph, query: str, sender) -> None:
+    run = rdflib_runner(graph)
+    times = []
+    for _ in range(2):
+        started = time.perf_counter()
+        run(query)
+        times.append(time.perf_counter() - started)
+    sender.send({"p50": min(times), "p95": max(times), "runs": len(times)})
+
+
+# the table -----------------------------------------------------------------------------------
+
+
+def machine_info(load_before: float, load_after: float) -> dict:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    mem = next(int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+               if line.startswith("MemTotal:"))
+    versions = {name: metadata.version(name) for name in ("pyoxigraph", "rdflib", "pyshacl", "flask", "gunicorn")}
+    return {"date": dt.datetime.now().astimezone().isoformat(timespec="minutes"), "nproc": os.cpu_count(),
+            "cpu": model, "ram_gib": round(mem / 2**30, 1), "python": platform.python_version(),
+            "versions": versions, "load_before": round(load_before, 2), "load_after": round(load_after, 2)}
+
+
+def _geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def _ratios(result: dict) -> tuple[float, float | None]:
+    http_over_raw = _geomean([q["http"]["p50"] / q["raw"]["p50"] for q in result["queries"].values()])
+    rdflib = result.get("rdflib")
+    rdflib_over_http = None
+    if rdflib:  # a query stopped at the time limit counts with the limit: a lower bound
+        rdflib_over_http = _geomean([rdflib[name]["p50"] / q["http"]["p50"] for name, q in result["queries"].items()])
+    return http_over_raw, rdflib_over_http
+
+
+def _bound(result: dict) -> str:
+    return "≥ " if any(isinstance(t, dict) and t.get("bound") for t in result.get("rdflib", {}).values()) else ""
+
+
+def _mark(ok: bool | None) -> str:
+    return "" if ok is None else (" ✅" if ok else " ❌")
+
+
+def render(results: dict, machine: dict) -> str:
+    sizes = list(results)
+    head = "| | " + " | ".join(f"{s:,} records" for s in sizes) + " | target |"
+    rows = [head, "|---" * (len(sizes) + 2) + "|"]
+
+    def row(label: str, cell, target: str = "") -> None:
+        rows.append(f"| {label} | " + " | ".join(cell(s, results[s]) for s in sizes) + f" | {target} |")
+
+    def ingest(s, r):
+        limit = TARGETS.get(f"ingest_{s}")
+        return f"{r['ingest_s']:.1f} s" + _mark(None if limit is None else r["ingest_s"] <= limit)
+
+    row("ingest, fresh store (parse, map, validate, store, dumps, stats)", ingest, "≤ 20 s at 12k, ≤ 240 s at 120k")
+    row("records/s", lambda s, r: f"{r['records_per_s']:,.0f}")
+    row("peak RSS, whole process tree", lambda s, r: f"{r['peak_rss'] / 2**20:,.0f} MiB" + _mark(
+        r["peak_rss"] <= TARGETS["rss_120000"] if s == 120_000 else None), "≤ 2 GiB at 120k")
+    row("records stored / triples", lambda s, r: f"{r['stored']:,} / {r['triples']:,}")
+    row("re-load, nothing changed", lambda s, r: f"{r['reload_s']:.1f} s")
+    row("server start → first 200 on /sparql", lambda s, r: f"{r['start_sparql_s']:.2f} s" + _mark(
+        r["start_sparql_s"] <= TARGETS["start"] if s == 120_000 else None), "≤ 2 s at 120k")
+    row("server start → first 200 on /data/…", lambda s, r: f"{r['start_data_s']:.2f} s" + _mark(
+        r["start_data_s"] <= TARGETS["start"] if s == 120_000 else None), "≤ 2 s at 120k")
+    row("query mix: HTTP ÷ raw pyoxigraph (geometric mean of p50)",
+        lambda s, r: f"{_ratios(r)[0]:.2f}×" + _mark(_ratios(r)[0] <= TARGETS["http_over_raw"]), "≤ 1.3×")
+    row("query mix: rdflib ÷ HTTP (geometric mean of p50)",
+        lambda s, r: "—" if _ratios(r)[1] is None else _bound(r) + f"{_ratios(r)[1]:.1f}×" + _mark(
+            _ratios(r)[1] >= TARGETS["rdflib_over_http"]), "≥ 10×")
+    row("/data/… requests/s (16 clients) ÷ bare Flask",
+        lambda s, r: f"{r['data_rps']:,.0f} ÷ {r['bare_rps']:,.0f} = {r['data_rps'] / r['bare_rps']:.0%}" + _mark(
+            r["data_rps"] / r["bare_rps"] >= TARGETS["data_over_bare"]), "≥ 50 %")
+
+    detail = ["", "Query mix, p50 / p95 in ms (HTTP: `POST /sparql`, JSON results; raw: `Store.query` + "
+              "JSON serialisation in the benchmark process; rdflib: `Graph.query` on the N-Triples dump):", "",
+              "| query | records | HTTP | raw pyoxigraph | HTTP ÷ raw | rdflib | rdflib ÷ HTTP |", "|---" * 7 + "|"]
+    for s in sizes:
+        r = results[s]
+        for name, q in r["queries"].items():
+            rd = r.get("rdflib", {}).get(name)
+            detail.append(
+                f"| {name} | {s:,} | {q['http']['p50'] * 1e3:.1f} / {q['http']['p95'] * 1e3:.1f} | "
+                f"{q['raw']['p50'] * 1e3:.1f} / {q['raw']['p95'] * 1e3:.1f} | {q['http']['p50'] / q['raw']['p50']:.2f} | "
+                + (f"{'> ' if rd.get('bound') else ''}{rd['p50'] * 1e3:.0f} | "
+                   f"{'> ' if rd.get('bound') else ''}{rd['p50'] / q['http']['p50']:.0f}× |" if rd else "— | — |"))
+    m = machine
+    versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items())
+    about = (f"Run {m['date']} on {m['nproc']} × {m['cpu']}, {m['ram_gib']} GiB RAM; Python {m['python']}, "
+             f"{versions}; 1-minute load average {m['load_before']} before, {m['load_after']} after "
+             "(the machine is shared).")
+    return "\n".join([about, "", *rows, *detail])
+
+
+def write_doc(table: str) -> None:
+    text = DOC.read_text("utf-8") if DOC.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    before, _, rest = text.partition(BEGIN)
+    _, _, after = rest.partition(END)
+    DOC.write_text(f"{before}{BEGIN}\n{table}\n{END}{after}", "utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
