@@ -1,0 +1,185 @@
+"""atlas-graph load: incremental (unchanged skipped, changed replaced), --prune, totals that
+match the synthetic generator's own bookkeeping, per-record rejection, the summary line.
+
+Sixty synthetic pages and the real capture, loaded into a fresh store per test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from atlas_graph.load import load
+from atlas_graph.pipeline import record_files
+from atlas_graph.store import StoreDir
+from atlas_graph.synth import MANIFEST_NAME, write_corpus
+from atlas_graph.uris import URIs
+
+BASE = "http://localhost:8000/"
+SEED = 7
+COUNT = 60
+ATLAS = "https://w3id.org/atlas-coop/ontology#"
+
+
+@pytest.fixture(scope="module")
+def synth_corpus(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("synth")
+    write_corpus(directory, COUNT, SEED)
+    return directory
+
+
+@pytest.fixture
+def records(tmp_path, synth_corpus, real_page) -> Path:
+    """A folder of the 60 synthetic pages and the real page, this test's own copy."""
+    folder = tmp_path / "records"
+    shutil.copytree(synth_corpus, folder, ignore=shutil.ignore_patterns(MANIFEST_NAME))
+    shutil.copy(real_page, folder)
+    return folder
+
+
+@pytest.fixture
+def manifest(synth_corpus) -> dict:
+    return json.loads((synth_corpus / MANIFEST_NAME).read_text("utf-8"))
+
+
+def _load(records: Path, store: Path, prune: bool = False):
+    return load(record_files([records]), StoreDir(store), URIs(BASE), prune=prune)
+
+
+def _select(store: Path, query: str) -> list[dict]:
+    """Rows of a SELECT over the union of the current generation's graphs, as plain values."""
+    generation = StoreDir(store).reader()
+    rows = generation.store.query(f"PREFIX atlas: <{ATLAS}> PREFIX dct: <http://purl.org/dc/terms/> {query}",
+                                  use_default_graph_as_union=True)
+    return [{v.value: row[v].value for v in rows.variables if row[v] is not None} for row in rows]
+
+
+def _quads(store: Path) -> set[ox.Quad]:
+    return set(StoreDir(store).reader().store)
+
+
+def _title_of(page: Path) -> str:
+    lines = page.read_text("utf-8-sig").splitlines()
+    return lines[lines.index("Titre") + 1]
+
+
+def test_first_load_stores_every_record(records, tmp_path):
+    summary = _load(records, tmp_path / "store")
+    assert (summary.converted, summary.rejected, summary.unchanged, summary.removed) == (COUNT + 1, 0, 0, 0)
+    assert _select(tmp_path / "store", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?p a atlas:Partnership } }") \
+        == [{"n": str(COUNT + 1)}]
+
+
+def test_reload_of_unchanged_records_changes_nothing(records, tmp_path):
+    store = tmp_path / "store"
+    first = _load(records, store)
+    before = _quads(store)
+    second = _load(records, store)
+    assert (second.converted, second.rejected, second.unchanged, second.removed) == (0, 0, COUNT + 1, 0)
+    assert second.generation == first.generation  # no new generation was even written
+    assert second.triples == first.triples
+    assert _quads(store) == before
+
+
+def test_changed_record_is_replaced_not_duplicated(records, tmp_path):
+    store = tmp_path / "store"
+    first = _load(records, store)
+    graph = f"{BASE}graph/partnership/SYNTH-{SEED}-000005"
+    in_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    graph_size = _select(store, in_graph)
+    page = records / "synth_000005.txt"
+    old_title = _title_of(page)
+    new_title = "Un titre changé pour le test [synthétique]"
+    page.write_text(page.read_text("utf-8-sig").replace(old_title, new_title), "utf-8")
+
+    second = _load(records, store)
+    assert (second.converted, second.unchanged) == (1, COUNT)
+    assert second.generation != first.generation
+    partnership = f"{BASE}id/partnership/SYNTH-{SEED}-000005"
+    assert _select(store, f"SELECT ?t WHERE {{ <{partnership}> dct:title ?t }}") == [{"t": new_title}]
+    assert not _ask(store, f'?s ?p "{old_title}"@fr')
+    # one title for another: nothing added, nothing left behind
+    assert _select(store, in_graph) == graph_size
+    assert second.triples == first.triples
+
+
+def _ask(store: Path, pattern: str) -> bool:
+    return bool(StoreDir(store).reader().store.query(f"ASK {{ {pattern} }}", use_default_graph_as_union=True))
+
+
+def test_prune_removes_a_record_and_the_entities_only_it_named(records, tmp_path, manifest):
+    store = tmp_path / "store"
+    _load(records, store)
+    pages = manifest["files"]
+    named_by: dict[str, list[str]] = {}
+    for page in pages:
+        for partner in page["foreign_partners"]:
+            named_by.setdefault(f"{partner['country'].lower()}/{partner['key']}", []).append(page["file"])
+    # a page whose foreign partner no other page names
+    page, only_here = next((p, key) for p in pages for key in
+                           (f"{f['country'].lower()}/{f['key']}" for f in p["foreign_partners"])
+                           if named_by[key] == [p["file"]])
+    entity = f"{BASE}id/collectivity/{only_here}"
+    graph = f"{BASE}graph/partnership/{page['record_id']}"
+    assert _ask(store, f"<{entity}> ?p ?o") and _ask(store, f"GRAPH <{graph}> {{ ?s ?p ?o }}")
+    (records / page["file"]).unlink()
+
+    kept = _load(records, store)  # without --prune a record stays when its file goes
+    assert kept.removed == 0 and _ask(store, f"GRAPH <{graph}> {{ ?s ?p ?o }}")
+
+    pruned = _load(records, store, prune=True)
+    assert (pruned.removed, pruned.converted, pruned.unchanged) == (1, 0, COUNT)
+    assert not _ask(store, f"GRAPH <{graph}> {{ ?s ?p ?o }}")
+    assert not _ask(store, f"<{entity}> ?p ?o")
+    assert not _ask(store, f"?s ?p <{entity}>")
+    assert _ask(store, f"<{BASE}id/country/fr> ?p ?o")  # still named by the others
+
+
+def test_totals_by_sparql_equal_the_generators_bookkeeping(records, tmp_path, manifest):
+    store = tmp_path / "store"
+    _load(records, store)
+    totals = manifest["totals"]
+    synthetic = "?p a atlas:Partnership ; atlas:synthetic true ."
+    [row] = _select(store, f"SELECT (COUNT(?p) AS ?n) WHERE {{ {synthetic} }}")
+    assert int(row["n"]) == totals["records"] == COUNT
+    [row] = _select(store, f"SELECT (COUNT(?f) AS ?rows) (SUM(?a) AS ?sum) WHERE {{ {synthetic} "
+                           "?p atlas:funding ?f . OPTIONAL { ?f atlas:amount ?a } }")
+    assert int(row["rows"]) == totals["funding_rows"]
+    assert Decimal(row["sum"]) == Decimal(totals["amount_sum"])
+    rows = _select(store, f"""SELECT ?iso (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {synthetic}
+        ?p atlas:foreignPartner/atlas:country/atlas:isoCode ?iso }} GROUP BY ?iso""")
+    assert {row["iso"]: int(row["n"]) for row in rows} == totals["partnerships_per_country"]
+
+
+def test_a_record_that_violates_the_shapes_is_rejected_and_the_rest_load(records, tmp_path):
+    """The page gives the partnership's own URI as its address: the partnership would then be
+    its own prov:Entity source with two dct:identifier — a SHACL violation, not a parse error."""
+    page = records / "synth_000003.txt"
+    record_id = f"SYNTH-{SEED}-000003"
+    text = page.read_text("utf-8-sig")
+    text = re.sub(rf"{record_id}\r?\n", f"{record_id}\nAdresse de la page\n{BASE}id/partnership/{record_id}\n", text, count=1)
+    page.write_text(text, "utf-8")
+
+    store = tmp_path / "store"
+    summary = _load(records, store)
+    assert (summary.converted, summary.rejected) == (COUNT, 1)
+    assert any(p.file.endswith("synth_000003.txt") and "SHACL" in p.message for p in summary.problems)
+    assert not _ask(store, f"<{BASE}id/partnership/{record_id}> ?p ?o")
+    assert _ask(store, f"<{BASE}id/partnership/SYNTH-{SEED}-000004> a <{ATLAS}Partnership>")
+
+
+def test_cli_prints_the_summary_line(records, tmp_path, atlas_graph_cli):
+    store = tmp_path / "store"
+    first = atlas_graph_cli("load", records, "--store", store)
+    assert first.returncode == 0, first.stderr
+    assert re.search(rf"^{COUNT + 1} converted, 0 rejected, 0 unchanged, 0 removed; \d+ triples in .*"
+                     r"\(generation generations/000001\); [\d.]+ s, [\d,]+ records/s$", first.stderr, re.M)
+    again = atlas_graph_cli("load", records, "--store", store)
+    assert re.search(rf"^0 converted, 0 rejected, {COUNT + 1} unchanged, 0 removed; .*generations/000001\)",
+                     again.stderr, re.M)
