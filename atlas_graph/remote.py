@@ -9,6 +9,7 @@ header on the first contact.
 
 from __future__ import annotations
 
+import base64
 import os
 import socket
 import urllib.error
@@ -23,14 +24,17 @@ from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from .remote_engines import ENGINES, Engine, detect
+from .store import StoreError
 
 SOLUTIONS_TYPE = "application/sparql-results+xml"
 TRIPLES_TYPE = "application/n-triples"
+CHUNK_BYTES = 4 << 20  # a graph larger than this is sent in several requests
 CONNECT_TIMEOUT = 10.0  # seconds, for anything that is not a user's query
 
 
-class RemoteError(Exception):
-    """The remote store could not be reached or failed (not the request's fault)."""
+class RemoteError(StoreError):
+    """The remote store could not be reached or failed (not the request's fault): the routes
+    answer 503, as for a missing local store."""
 
 
 class RemoteRejected(Exception):
@@ -75,6 +79,8 @@ class RemoteStore:
         self._graph_store_url = graph_store_url
         self._update_url = update_url
         self._opener = _opener(query_url, graph_store_url, update_url, credentials)
+        self._challenge: tuple[str, dict[str, str]] | None = None
+        self._digest = _digest_handler(credentials)
 
     # where things go ---------------------------------------------------------------------------
 
@@ -174,12 +180,17 @@ class RemoteStore:
 
     def put_graph(self, graph: str, ntriples: bytes, timeout: float = 300.0) -> None:
         """Replace a named graph with these triples: Graph Store Protocol PUT, or, without one,
-        ``DROP SILENT GRAPH`` + ``INSERT DATA`` in one update request."""
-        if self.graph_store_url:
-            self._send("PUT", _graph_url(self.graph_store_url, graph), ntriples, TRIPLES_TYPE, timeout)
-        else:
-            self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n"
-                        f"{ntriples.decode()}\n}} }}", timeout)
+        ``DROP SILENT GRAPH`` + ``INSERT DATA``. A large graph goes in chunks of about
+        :data:`CHUNK_BYTES` (PUT, then POST to add; or one INSERT DATA each), unless it has
+        blank nodes, whose labels only hold within one request."""
+        chunks = _chunks(ntriples) if b"_:" not in ntriples else [ntriples]
+        for number, chunk in enumerate(chunks):
+            if self.graph_store_url:
+                self._send("PUT" if number == 0 else "POST", _graph_url(self.graph_store_url, graph), chunk,
+                           TRIPLES_TYPE, timeout)
+            else:
+                drop = f"DROP SILENT GRAPH <{graph}> ;\n" if number == 0 else ""
+                self.update(f"{drop}INSERT DATA {{ GRAPH <{graph}> {{\n{chunk.decode()}\n}} }}", timeout)
 
     def drop_graph(self, graph: str, timeout: float = 300.0) -> None:
         self.update(f"DROP SILENT GRAPH <{graph}>", timeout)
@@ -188,6 +199,8 @@ class RemoteStore:
         request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": content_type})
         if self.credentials.token:
             request.add_header("Authorization", f"Bearer {self.credentials.token}")
+        elif self.credentials.user:
+            self._authorize(request, timeout)
         try:
             with self._opener.open(request, timeout=timeout) as response:
                 response.read()
@@ -200,6 +213,49 @@ class RemoteStore:
             raise RemoteError(f"{method} {url}: {_reason(error)}") from None
 
 
+    def _authorize(self, request: urllib.request.Request, timeout: float) -> None:
+        """Answer the server's challenge before it is made: a server that refuses a request
+        (401) may close the connection while a large body is still being sent.
+
+        The challenge is fetched once, with a bodiless GET; digest answers then count up."""
+        if self._challenge is None:
+            probe = urllib.request.Request(request.full_url, method="GET")
+            try:
+                with urllib.request.urlopen(probe, timeout=min(timeout, CONNECT_TIMEOUT)):
+                    pass
+                self._challenge = ("", {})  # no authentication asked for
+            except urllib.error.HTTPError as error:
+                self._challenge = _parse_challenge(error.headers.get("WWW-Authenticate") or "")
+            except (urllib.error.URLError, OSError) as error:
+                raise RemoteError(f"{request.full_url}: {_reason(error)}") from None
+        scheme, challenge = self._challenge
+        if scheme == "digest":
+            self._digest.passwd.add_password(None, _site(request.full_url), self.credentials.user,
+                                             self.credentials.password or "")
+            answer = self._digest.get_authorization(request, challenge)
+            if answer:
+                request.add_unredirected_header("Authorization", f"Digest {answer}")
+        elif scheme == "basic":
+            token = base64.b64encode(f"{self.credentials.user}:{self.credentials.password or ''}".encode()).decode()
+            request.add_unredirected_header("Authorization", f"Basic {token}")
+
+
+def _parse_challenge(header: str) -> tuple[str, dict[str, str]]:
+    scheme, _, rest = header.strip().partition(" ")
+    return scheme.lower(), urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest)) if rest else {}
+
+
+def _chunks(ntriples: bytes) -> list[bytes]:
+    """N-Triples cut at line ends into pieces of about CHUNK_BYTES."""
+    chunks, start = [], 0
+    while start < len(ntriples):
+        end = ntriples.find(b"\n", start + CHUNK_BYTES)
+        end = len(ntriples) if end < 0 else end + 1
+        chunks.append(ntriples[start:end])
+        start = end
+    return chunks or [b""]
+
+
 def _opener(query_url, graph_store_url, update_url, credentials: Credentials) -> urllib.request.OpenerDirector:
     """An opener that answers basic and digest challenges with the credentials."""
     handlers = []
@@ -209,6 +265,11 @@ def _opener(query_url, graph_store_url, update_url, credentials: Credentials) ->
             passwords.add_password(None, _site(url), credentials.user, credentials.password or "")
         handlers += [urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)]
     return urllib.request.build_opener(*handlers)
+
+
+def _digest_handler(credentials: Credentials) -> urllib.request.HTTPDigestAuthHandler:
+    """A digest handler (used only to compute answers), told the user for each site it meets."""
+    return urllib.request.HTTPDigestAuthHandler(urllib.request.HTTPPasswordMgrWithDefaultRealm())
 
 
 def _site(url: str) -> str:

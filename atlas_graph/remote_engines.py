@@ -44,7 +44,7 @@ class Virtuoso(Engine):
     """OpenLink Virtuoso 7: ``/sparql-auth`` and ``/sparql-graph-crud-auth`` (digest auth) beside
     ``/sparql``; ``timeout`` in milliseconds, after which it returns what it has with
     ``X-SQL-State: S1TAT`` ("anytime query"); its own graphs in every default dataset; blank
-    nodes written ``nodeID://b1``."""
+    nodes written ``nodeID://b1``; ASK answered as a one-column SELECT."""
 
     name = "virtuoso"
     system_graphs = (
@@ -76,6 +76,12 @@ class Virtuoso(Engine):
         return (headers.get("X-SQL-State") or "").strip() == "S1TAT"
 
     def standard_results(self, data: bytes) -> bytes:
+        """Blank node labels without ``nodeID://``; an ASK answer, which Virtuoso 7.2 writes as
+        one ``__ASK_RETVAL`` column with a row when true, as the standard boolean."""
+        if b'<variable name="__ASK_RETVAL"/>' in data:
+            answer = b"true" if b"<result>" in data else b"false"
+            return (b'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                    b"<head/><boolean>" + answer + b"</boolean></sparql>")
         return data.replace(b"<bnode>nodeID://", b"<bnode>")
 
 

@@ -35,8 +35,8 @@ class EmbeddedReader:
     def __init__(self, store: ox.Store):
         self.store = store
 
-    def query(self, text: str):
-        return self.store.query(text, use_default_graph_as_union=True)
+    def query(self, text: str, use_default_graph_as_union: bool = True):
+        return self.store.query(text, use_default_graph_as_union=use_default_graph_as_union)
 
     def label_triples(self, iris: Iterable[str], predicates: Sequence[str]) -> set[ox.Triple]:
         """One index lookup per IRI and predicate: for the thousand resources of a much-linked
@@ -55,7 +55,10 @@ class RemoteReader:
         self.remote = remote
         self.timeout = timeout
 
-    def query(self, text: str):
+    def query(self, text: str, use_default_graph_as_union: bool = True):
+        """As ``pyoxigraph.Store.query`` with the union default graph (the only dataset here)."""
+        if not use_default_graph_as_union:
+            raise ValueError("a remote store is queried with the union of its graphs as default graph")
         return self.remote.select(text, self.timeout)
 
     def label_triples(self, iris: Iterable[str], predicates: Sequence[str]) -> set[ox.Triple]:

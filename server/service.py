@@ -58,6 +58,7 @@ class AtlasService:
         self.store_dir = StoreDir(config.store)
         self.remote = (RemoteStore(config.sparql_endpoint, config.remote_credentials, config.graph_store_url)
                        if config.sparql_endpoint else None)
+        self._remote_reader = RemoteReader(self.remote, config.query_timeout) if self.remote else None
         self._spool_dir: str | None = None
 
     def query(self, query: str, dataset: Dataset, wish: FormatWish, limits: Limits, base_iri: str):
@@ -76,8 +77,8 @@ class AtlasService:
 
     def store(self) -> pyoxigraph.Store | RemoteReader:
         """The graph to read: the embedded store, or a reader over the remote one."""
-        if self.remote:
-            return RemoteReader(self.remote, self.config.query_timeout)
+        if self._remote_reader:
+            return self._remote_reader
         return self.generation().store
 
     def stats(self) -> dict:

@@ -19,6 +19,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from atlas_graph.store import StoreError
+
 from .errors import HttpError, add_cors_headers, handle_http_error, handle_werkzeug_error, preflight_response
 from .negotiation import UnknownFormat, best_match, format_media_type
 from .service_description import SERIALIZATIONS, build_service_description, serialize_service_description
@@ -32,6 +34,8 @@ from .sparql_text import DatasetConflict, add_using_clauses, uses_load, uses_ser
 blueprint = Blueprint("sparql", __name__, template_folder="templates")
 blueprint.register_error_handler(HttpError, handle_http_error)
 blueprint.register_error_handler(HTTPException, handle_werkzeug_error)
+blueprint.register_error_handler(  # the store is missing, or a remote store failed
+    StoreError, lambda error: handle_http_error(HttpError(503, str(error), {"Retry-After": RETRY_AFTER})))
 blueprint.after_request(add_cors_headers)
 
 CHUNK = 64 * 1024

@@ -63,11 +63,11 @@ def run(args: argparse.Namespace) -> int:
         total = sum(1 for _ in store_dir.reader().store.named_graphs())
         with progress_bar("publishing", total=total) as advance:
             summary = publish(store_dir, remote, progress=advance)
-    except StoreError as exc:
-        raise UsageError(str(exc)) from None
-    except (RemoteError, RemoteRejected) as exc:
+    except (RemoteError, RemoteRejected) as exc:  # before StoreError: a RemoteError is one
         print(f"atlas-graph publish: the remote store failed: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
     rate = summary.sent_triples / summary.seconds if summary.seconds else 0
     print(f"atlas-graph publish: {summary.graphs} graphs ({summary.triples} triples): {summary.sent} sent, "
           f"{summary.skipped} unchanged, {summary.dropped} dropped, in {summary.seconds:.1f} s "

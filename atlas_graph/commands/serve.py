@@ -12,6 +12,7 @@ from pathlib import Path
 from ..cli import UsageError
 from ..load import load
 from ..pipeline import InputError, record_files
+from ..remote import Credentials
 from ..store import StoreDir, StoreError
 from ..uris import BaseURIError, URIs, base_uri
 
@@ -25,6 +26,10 @@ http://localhost:8000/ with that base URI.
 
   --records DIR        load DIR's *.txt into the store first (incremental), then serve
   --store DIR          the store folder; alone, serve an existing store without reading records
+  --sparql-endpoint URL
+                       serve over an external SPARQL 1.1 store (Virtuoso, Fuseki, ...) that
+                       'atlas-graph publish --store DIR' filled: queries, /id, /data and /page
+                       read the remote store; dumps, VoID and the catalog come from DIR
 
 Routes: /sparql (SPARQL 1.1 Protocol), /id/... (303 to /page/... or /data/...), /data/...,
 /page/..., /.well-known/void, /catalog, /dumps/..., /ontology.
@@ -37,6 +42,7 @@ examples:
   atlas-graph serve --records records/ --port 8080
   atlas-graph load records/ --store /srv/atlas/store --base-uri https://data.example.org/atlas/
   atlas-graph serve --store /srv/atlas/store --host 0.0.0.0 --port 8000 --workers 4
+  atlas-graph serve --store /srv/atlas/store --sparql-endpoint http://localhost:8890/sparql
 """
 
 
@@ -63,7 +69,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="stop a SPARQL query after this long (default: $ATLAS_QUERY_TIMEOUT or 30)")
     parser.add_argument("--update-token", metavar="TOKEN", default=os.environ.get("ATLAS_UPDATE_TOKEN"),
                         help="allow SPARQL Update with 'Authorization: Bearer TOKEN' (default: read-only)")
-    parser.add_argument("--sparql-endpoint", metavar="URL", help="serve over an external SPARQL 1.1 store instead")
+    parser.add_argument("--sparql-endpoint", metavar="URL",
+                        help="serve over this external SPARQL 1.1 store instead (published there with "
+                             "'atlas-graph publish'); --store is then the published store, for dumps and statistics")
+    parser.add_argument("--graph-store", metavar="URL", help="with --sparql-endpoint: its Graph Store Protocol endpoint")
+    parser.add_argument("--remote-user", metavar="U", help="with --sparql-endpoint: user for updates (env ATLAS_REMOTE_USER)")
+    parser.add_argument("--remote-password", metavar="P", help="with --sparql-endpoint: password (env ATLAS_REMOTE_PASSWORD)")
     parser.add_argument("--workers", type=int, default=min(4, 2 * (os.cpu_count() or 1)),
                         help="worker processes (default: 2 per core, at most 4)")
     parser.add_argument("--include-contacts", action="store_true",
@@ -74,26 +85,41 @@ def run(args: argparse.Namespace) -> int:
     from ..server.app import create_app
     from ..server.service import AtlasConfig
 
-    if args.sparql_endpoint:
-        raise UsageError("--sparql-endpoint is not available yet")
+    if args.sparql_endpoint and args.records:
+        raise UsageError("--sparql-endpoint serves what was published there: load and publish the records first "
+                         "('atlas-graph load', 'atlas-graph publish'), then serve with --store DIR --sparql-endpoint URL")
     if args.query_timeout <= 0:
         raise UsageError("--query-timeout must be a positive number of seconds")
     store_dir = StoreDir(args.store or default_store())
-    if args.store and not args.records:
+    if (args.store and not args.records) or args.sparql_endpoint:
         if not store_dir.exists():
-            raise UsageError(f"{args.store}: no store there; create it with "
-                             f"'atlas-graph load RECORDS --store {args.store}' or add --records DIR")
+            raise UsageError(f"{store_dir.path}: no store there; create it with "
+                             f"'atlas-graph load RECORDS --store {store_dir.path}' or add --records DIR")
         base = store_dir.state().get("base_uri")
         if args.base_uri and args.base_uri != base:
             raise UsageError(f"the store was built with base URI {base}; reload it with --base-uri {args.base_uri}")
     else:
         base = _load_records(args, store_dir)
     config = AtlasConfig(store=store_dir.path, base_uri=base, update_token=args.update_token,
-                         query_timeout=args.query_timeout)
-    print(f"atlas-graph: serving {store_dir.path} at http://{args.host}:{args.port}/ "
+                         query_timeout=args.query_timeout, sparql_endpoint=args.sparql_endpoint,
+                         graph_store_url=args.graph_store,
+                         remote_credentials=Credentials.from_env(args.remote_user, args.remote_password))
+    if args.sparql_endpoint:
+        _check_remote(config)
+    print(f"atlas-graph: serving {args.sparql_endpoint or store_dir.path} at http://{args.host}:{args.port}/ "
           f"(base URI {base}, {args.workers} workers)", file=sys.stderr)
     _gunicorn(create_app(config), args)
     return 0
+
+
+def _check_remote(config) -> None:
+    """Refuse to start over a remote store that cannot be reached (a clear message, not 503s)."""
+    from ..remote import RemoteError, RemoteStore
+
+    try:
+        RemoteStore(config.sparql_endpoint, config.remote_credentials).select("ASK { ?s ?p ?o }", 30.0)
+    except RemoteError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _load_records(args: argparse.Namespace, store_dir: StoreDir) -> str:
