@@ -50,18 +50,64 @@ class Report:
     graph: Graph  # the sh:ValidationReport, every message language kept
 
 
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf)
+
+
 @cache
-def _shapes() -> Graph:
+def _original_shapes() -> Graph:
     return shapes_graph()
 
 
 @cache
-def _record_shapes() -> tuple[str, ...]:
-    """RECORD_SHAPES and every named shape they use, for pyshacl's ``use_shapes``.
+def _shapes() -> Graph:
+    """The project's shapes, with the property shapes of targeted node shapes targeted
+    themselves (see :func:`_flatten`): the same results, several times faster."""
+    return _flatten(_original_shapes())
 
-    pyshacl follows only blank-node child shapes of the shapes it is told to use and silently
-    skips named ones (such as shapes:Partnership-title), so they must be listed too.
+
+@cache
+def _record_shapes_graph() -> Graph:
+    """Only the record shapes (RECORD_SHAPES and what they use) keep targets: validating a
+    batch of records with it runs the record shapes and nothing else."""
+    return _flatten(_original_shapes(), only=set(map(URIRef, _record_shapes())))
+
+
+def _flatten(shapes: Graph, only: set[Node] | None = None) -> Graph:
+    """An equivalent shapes graph in which each property shape of a targeted node shape has
+    that node shape's targets itself, instead of being reached through ``sh:property``.
+
+    Why: pyshacl evaluates a property shape reached through ``sh:property`` once per focus node,
+    building its constraint components anew each time (about 0.15 ms); a targeted shape is
+    evaluated once for all its focus nodes. The results are the same: same focus nodes, paths,
+    values, messages and source shapes. Node shapes that other shapes use (``sh:node``,
+    ``sh:qualifiedValueShape`` …) are left as they are, so are deactivated ones. With ``only``,
+    the targets of every shape not in ``only`` are dropped: only those shapes run.
     """
+    flat = Graph(bind_namespaces="none")
+    for prefix, namespace in shapes.namespace_manager.namespaces():
+        flat.bind(prefix, namespace)
+    for triple in shapes:
+        flat.add(triple)
+    used_elsewhere = {o for s, p, o in shapes if p != SH.property and not isinstance(o, Literal)}
+    targeted = {s for target in TARGETS for s in shapes.subjects(target, None)}
+    for shape in targeted:
+        if only is not None and shape not in only:
+            for target in TARGETS:
+                flat.remove((shape, target, None))
+            continue
+        if shape in used_elsewhere or (shape, SH.deactivated, Literal(True)) in shapes:
+            continue
+        targets = [(target, value) for target in TARGETS for value in shapes.objects(shape, target)]
+        for prop in list(shapes.objects(shape, SH.property)):
+            for target, value in targets:
+                flat.add((prop, target, value))
+            flat.remove((shape, SH.property, prop))
+    return flat
+
+
+@cache
+def _record_shapes() -> tuple[str, ...]:
+    """RECORD_SHAPES and every named shape they use (such as shapes:Partnership-title)."""
     found: list[Node] = []
     pending: list[Node] = list(RECORD_SHAPES)
     while pending:
@@ -70,7 +116,7 @@ def _record_shapes() -> tuple[str, ...]:
             continue
         found.append(shape)
         for predicate in (SH.property, SH.node, SH.qualifiedValueShape):
-            pending.extend(o for o in _shapes().objects(shape, predicate) if isinstance(o, URIRef))
+            pending.extend(o for o in _original_shapes().objects(shape, predicate) if isinstance(o, URIRef))
     return tuple(str(shape) for shape in found)
 
 
@@ -115,10 +161,9 @@ def _validate_batch(batch: list[Graph], entities: Graph, entity_report: Report) 
     record_shapes_suffice = all(_describes_only_record_nodes(record, entities) for record in batch)
     conforms, report_graph, _ = pyshacl.validate(
         data,
-        shacl_graph=_shapes(),
+        shacl_graph=_record_shapes_graph() if record_shapes_suffice else _shapes(),
         inference="none",
         advanced=False,
-        use_shapes=list(_record_shapes()) if record_shapes_suffice else None,
     )
     if conforms and entity_report.conforms:
         return [Report(True, (), _report_graph([])) for _ in batch]
