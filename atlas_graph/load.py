@@ -79,7 +79,7 @@ def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
             continue
         mapped = map_record(result.record, uris, include_contacts)
         mapped_ok.append((path, sha, mapped, result.problems + mapped.problems))
-    graphs = [_graph(mapped.triples) for _, _, mapped, _ in mapped_ok]
+    graphs = [_graph(mapped.triples, scratch=True) for _, _, mapped, _ in mapped_ok]
     entities = _graph(entity_triples((m for _, _, mapped, _ in mapped_ok for m in mapped.mentions), uris))
     for (path, sha, mapped, problems), report in zip(mapped_ok, validate_records(graphs, entities)):
         if not report.conforms:
@@ -91,10 +91,12 @@ def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
     return done
 
 
-def _graph(triples):
+def _graph(triples, scratch: bool = False):
+    """An rdflib graph of ``triples``; ``scratch``: only read by validate_records, which allows
+    the store that is fastest to fill (not context-aware, which pyshacl itself needs)."""
     from rdflib import Graph
 
-    graph = Graph()
+    graph = Graph(store="SimpleMemory" if scratch else "default", bind_namespaces="none")
     for triple in triples:
         graph.add(triple)
     return graph

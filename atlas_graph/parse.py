@@ -15,6 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 from .model import Contact, ForeignPartner, Funding, ParseResult, Problem, Record, ThemePath, Volunteer
@@ -115,8 +116,17 @@ class _Section:
     lines: list[_Line] = field(default_factory=list)
 
 
+MAX_LABEL_LENGTH = 200  # far beyond the longest label: longer lines (paragraphs) are not slugged
+
+
+@lru_cache(maxsize=4096)
 def label_field(text: str) -> str | None:
-    """The field a line introduces, or None when the line is not a label."""
+    """The field a line introduces, or None when the line is not a label.
+
+    Called on every line of every page: cached (labels repeat on every page) and quick to say
+    no to a paragraph."""
+    if len(text) > MAX_LABEL_LENGTH:
+        return None
     key = slug(text)
     if key in LABELS:
         return LABELS[key]
