@@ -291,3 +291,17 @@ def test_dumps_void_and_catalog_from_the_published_store(front, store):
     assert fetch(front.url("catalog"), headers={"Accept": "text/turtle"}).status == 200
     dump = fetch(front.url("dumps/atlas.nt.gz"))
     assert dump.status == 200 and dump.body[:2] == b"\x1f\x8b"
+
+
+def test_graphs_replace_through_sparql_update_where_there_is_no_graph_store(virtuoso):
+    """The generic engine's way (DROP SILENT GRAPH + INSERT DATA), here on Virtuoso's update endpoint."""
+    generic = RemoteStore(virtuoso.sparql_url, Credentials(USER, PASSWORD), engine="generic",
+                          update_url=virtuoso.sparql_url + "-auth")
+    assert generic.graph_store_url is None
+    graph = "http://example.org/graph/by-update"
+    generic.put_graph(graph, b'<http://example.org/a> <http://example.org/p> "un \\"deux\\"\\n"@fr .\n'
+                             b'<http://example.org/a> <http://example.org/q> "2"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n')
+    generic.put_graph(graph, b'<http://example.org/a> <http://example.org/p> "trois"@fr .\n')
+    assert generic.graph_counts()[graph] == 1
+    generic.drop_graph(graph)
+    assert graph not in generic.graph_counts()
