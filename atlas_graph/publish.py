@@ -5,8 +5,8 @@ Each graph is replaced whole (Graph Store Protocol ``PUT``, or ``DROP SILENT GRA
 ``STORE/published.json``: per remote store, each graph's content hash (SHA-256 of its sorted
 N-Triples). A graph is skipped when its hash is the one remembered *and* the remote store holds
 as many triples in it as the local one: a remote store that was wiped or changed behind our
-back is repaired, not trusted. The file is written every few seconds while publishing, so a
-publish that is killed starts again where it was. Remote graphs under ``B graph/`` that the
+back is repaired, not trusted. The file is written every 2 seconds or 200 graphs sent while
+publishing, so a publish that is killed starts again where it was. Remote graphs under ``B graph/`` that the
 local store no longer has are dropped. The remote dataset holds nothing but the data.
 """
 
@@ -24,7 +24,8 @@ from .remote import RemoteStore
 from .store import StoreDir, write_json
 
 STATE_FILE = "published.json"
-SAVE_EVERY = 2.0  # seconds between writes of the state file
+SAVE_EVERY = 2.0  # seconds between writes of the state file …
+SAVE_EVERY_GRAPHS = 200  # … or graphs sent, whichever comes first
 
 
 @dataclass
@@ -71,7 +72,7 @@ def publish(store_dir: StoreDir, remote: RemoteStore, progress: Callable[[int], 
     published: dict[str, str] = state.setdefault(target, {}).setdefault("graphs", {})
     remote_counts = remote.graph_counts()
     local_counts: dict[str, int] = {}
-    last_save = time.monotonic()
+    last_save, unsaved = time.monotonic(), 0
     for graph in local_graphs(generation.store):
         local_counts[graph.iri] = graph.triples
         summary.graphs += 1
@@ -89,7 +90,7 @@ def publish(store_dir: StoreDir, remote: RemoteStore, progress: Callable[[int], 
             progress(1)
         if time.monotonic() - last_save > SAVE_EVERY:
             write_json(state_path, state)
-            last_save = time.monotonic()
+            last_save, unsaved = time.monotonic(), 0
     for iri in sorted(set(remote_counts) - set(local_counts)):
         if iri.startswith(ours):
             remote.drop_graph(iri)
