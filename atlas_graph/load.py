@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import tempfile
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -139,7 +140,6 @@ def load(
         else:
             changed.append(source)
 
-    processed = _process_all(changed, uris.base, include_contacts, progress)
     input_sources = set(sources)
     keep = {rid: entry for rid, entry in stored.items()
             if entry["source"] in input_sources or not prune}
@@ -147,58 +147,65 @@ def load(
     new_graphs: list[Processed] = []
     new_ids: set[str] = set()
     owner = {entry["source"]: rid for rid, entry in keep.items()}
-    for item in sorted(processed, key=lambda p: p.source):
-        summary.problems.extend(item.problems)
-        previous_id = owner.pop(item.source, None)
-        if previous_id is not None:  # the capture changed: its old record goes, whatever its id
-            keep.pop(previous_id, None)
-        if item.record_id is None:
-            summary.rejected += 1
-            continue
-        if item.record_id in keep or item.record_id in new_ids:
-            summary.problems.append(Problem(item.source, None, "record", item.record_id,
-                                            "same record id as another capture; this one is left out"))
-            summary.rejected += 1
-            continue
-        new_graphs.append(item)
-        new_ids.add(item.record_id)
-        summary.converted += 1
+    store_dir.path.mkdir(parents=True, exist_ok=True)
+    # The accepted records' N-Quads go to a spool file as the workers hand them back, not to
+    # memory: at 120,000 records they weigh more than a gigabyte. A nameless file in the store's
+    # folder: it disappears with the process, however that ends.
+    with tempfile.TemporaryFile(dir=store_dir.path) as spool:
+        for item in _process_all(sorted(changed), uris.base, include_contacts, progress):
+            summary.problems.extend(item.problems)
+            previous_id = owner.pop(item.source, None)
+            if previous_id is not None:  # the capture changed: its old record goes, whatever its id
+                keep.pop(previous_id, None)
+            if item.record_id is None:
+                summary.rejected += 1
+                continue
+            if item.record_id in keep or item.record_id in new_ids:
+                summary.problems.append(Problem(item.source, None, "record", item.record_id,
+                                                "same record id as another capture; this one is left out"))
+                summary.rejected += 1
+                continue
+            spool.write(item.nquads)
+            new_graphs.append(replace(item, nquads=b""))
+            new_ids.add(item.record_id)
+            summary.converted += 1
+        spool.seek(0)
 
-    removed_ids = set(stored) - set(keep)
-    if not new_graphs and not removed_ids and same_settings and state:
-        summary.generation = store_dir.current_target()
-        summary.triples = store_dir.stats().get("triples", 0)
-        summary.seconds = time.monotonic() - started
-        return summary
+        removed_ids = set(stored) - set(keep)
+        if not new_graphs and not removed_ids and same_settings and state:
+            summary.generation = store_dir.current_target()
+            summary.triples = store_dir.stats().get("triples", 0)
+            summary.seconds = time.monotonic() - started
+            return summary
 
-    with store_dir.writer(finish=finalize) as generation:
-        store = generation.store
-        if not same_settings:
-            store.clear()
-        for record_id in sorted(removed_ids):
-            store.remove_graph(ox.NamedNode(str(uris.record_graph(record_id))))
-        for item in new_graphs:
-            store.remove_graph(ox.NamedNode(str(uris.record_graph(item.record_id))))
-        if new_graphs:
-            store.bulk_load(b"".join(item.nquads for item in new_graphs), format=ox.RdfFormat.N_QUADS)
-        records = dict(keep)
-        for item in new_graphs:
-            records[item.record_id] = {"source": item.source, "sha256": item.sha256,
-                                       "mentions": [list(m) for m in item.mentions]}
-        _replace_entities(store, uris, records)
-        generation.state = {"base_uri": uris.base, "include_contacts": include_contacts,
-                            "records": dict(sorted(records.items()))}
+        with store_dir.writer(finish=finalize) as generation:
+            store = generation.store
+            if not same_settings:
+                store.clear()
+            for record_id in sorted(removed_ids):
+                store.remove_graph(ox.NamedNode(str(uris.record_graph(record_id))))
+            for item in new_graphs:
+                store.remove_graph(ox.NamedNode(str(uris.record_graph(item.record_id))))
+            if new_graphs:
+                store.bulk_load(spool, format=ox.RdfFormat.N_QUADS)
+            records = dict(keep)
+            for item in new_graphs:
+                records[item.record_id] = {"source": item.source, "sha256": item.sha256,
+                                           "mentions": [list(m) for m in item.mentions]}
+            _replace_entities(store, uris, records)
+            generation.state = {"base_uri": uris.base, "include_contacts": include_contacts,
+                                "records": dict(sorted(records.items()))}
     summary.generation = store_dir.current_target()
     summary.triples = store_dir.stats().get("triples", 0)
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _process_all(paths: list[str], base: str, include_contacts: bool, progress) -> list[Processed]:
+def _process_all(paths: list[str], base: str, include_contacts: bool, progress) -> Iterator[Processed]:
+    """Each capture through parse → map → validate, in the order of ``paths``, as chunks finish."""
     workers = os.cpu_count() or 1
     size = max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(len(paths) / (2 * workers))))
     chunks = [(paths[i:i + size], base, include_contacts) for i in range(0, len(paths), size)]
-    results: list[Processed] = []
     if len(paths) < PARALLEL_FROM or workers < 2:
         outcomes = map(_process_chunk, chunks)
         pool = None
@@ -207,13 +214,12 @@ def _process_all(paths: list[str], base: str, include_contacts: bool, progress) 
         outcomes = pool.map(_process_chunk, chunks)
     try:
         for chunk in outcomes:
-            results.extend(chunk)
+            yield from chunk
             if progress:
                 progress(len(chunk))
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)
-    return results
 
 
 def _replace_entities(store: ox.Store, uris: URIs, records: dict[str, dict]) -> None:
@@ -225,9 +231,12 @@ def _replace_entities(store: ox.Store, uris: URIs, records: dict[str, dict]) -> 
 
 
 def finalize(generation: Generation) -> None:
-    """Dumps and statistics of a generation about to become current."""
-    dumps = write_dumps(generation.store, generation.dumps_dir)
-    triples = next(d.records for d in dumps if d.name == "atlas.nt.gz")
-    stats = compute_stats(generation.store, triples)
+    """Dumps and statistics of a generation about to become current (flushed): the dumps are
+    written by child processes while this one computes the statistics."""
+    with ThreadPoolExecutor(max_workers=1) as background:
+        dumps_written = background.submit(write_dumps, generation.path / "oxigraph", generation.dumps_dir)
+        stats = compute_stats(generation.store, 0)
+        dumps = dumps_written.result()
+    stats["triples"] = next(d.records for d in dumps if d.name == "atlas.nt.gz")
     stats["dumps"] = as_json(dumps)
     write_json(generation.path / "stats.json", stats)

@@ -33,30 +33,39 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _rss_bytes(pid: int) -> int:
+def _memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in bytes. PSS shares each page among the processes that map
+    it, so that PSS sums over a tree of forked processes count a shared page once."""
+    rss = pss = 0
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Rss:"):
+                rss = int(line.split()[1]) * 1024
+            elif line.startswith("Pss:"):
+                pss = int(line.split()[1]) * 1024
     except OSError:
         pass
-    return 0
+    return rss, pss
 
 
 class TreeMemory:
-    """Samples the resident memory of a process and all its descendants; keeps the peak sum."""
+    """Samples the memory of a process and all its descendants; keeps the peak sums: ``peak``
+    of PSS (the tree's real footprint) and ``peak_rss`` (RSS summed: shared pages counted
+    once per process that maps them, an overestimate after fork)."""
 
     def __init__(self, pid: int, interval: float = 0.1):
         self.pid = pid
         self.interval = interval
         self.peak = 0
+        self.peak_rss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            total = sum(_rss_bytes(p) for p in [self.pid, *_children(self.pid)])
-            self.peak = max(self.peak, total)
+            sizes = [_memory(p) for p in [self.pid, *_children(self.pid)]]
+            self.peak_rss = max(self.peak_rss, sum(rss for rss, _ in sizes))
+            self.peak = max(self.peak, sum(pss for _, pss in sizes))
             self._stop.wait(self.interval)
 
     def __enter__(self) -> "TreeMemory":
@@ -68,8 +77,8 @@ class TreeMemory:
         self._thread.join()
 
 
-def run_measured(command: list[str], timeout: float) -> tuple[float, int, int]:
-    """Run ``command`` to its end: (seconds, peak RSS of its process tree in bytes, exit code)."""
+def run_measured(command: list[str], timeout: float) -> tuple[float, TreeMemory, int]:
+    """Run ``command`` to its end: (seconds, peak memory of its process tree, exit code)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     with TreeMemory(process.pid) as memory:
@@ -82,7 +91,7 @@ def run_measured(command: list[str], timeout: float) -> tuple[float, int, int]:
     seconds = time.perf_counter() - started
     if process.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {stderr.decode()[-2000:]}")
-    return seconds, memory.peak, process.returncode
+    return seconds, memory, process.returncode
 
 
 def free_port() -> int:

@@ -87,13 +87,14 @@ def bench_size(size: int, seed: int, cache: Path, workers: int, quick: bool) -> 
     result: dict = {}
     log = lambda text: print(f"  {text}", file=sys.stderr, flush=True)  # noqa: E731
 
-    seconds, peak, code = run_measured([*ATLAS, "load", str(corpus), "--store", str(store), "-q"], timeout=3600)
+    seconds, memory, code = run_measured([*ATLAS, "load", str(corpus), "--store", str(store), "-q"], timeout=3600)
     state = json.loads((store / "current" / "state.json").read_text())
     stats = json.loads((store / "current" / "stats.json").read_text())
-    result.update(ingest_s=seconds, records_per_s=size / seconds, peak_rss=peak, load_exit=code,
-                  stored=len(state["records"]), triples=stats["triples"])
-    log(f"ingest {seconds:.1f} s, peak RSS {peak / 2**20:.0f} MiB, {len(state['records'])} records stored")
-    seconds, peak, _ = run_measured([*ATLAS, "load", str(corpus), "--store", str(store), "-q"], timeout=3600)
+    result.update(ingest_s=seconds, records_per_s=size / seconds, peak_pss=memory.peak, peak_rss=memory.peak_rss,
+                  load_exit=code, stored=len(state["records"]), triples=stats["triples"])
+    log(f"ingest {seconds:.1f} s, peak memory {memory.peak / 2**20:.0f} MiB (PSS; RSS summed "
+        f"{memory.peak_rss / 2**20:.0f} MiB), {len(state['records'])} records stored")
+    seconds, _, _ = run_measured([*ATLAS, "load", str(corpus), "--store", str(store), "-q"], timeout=3600)
     result.update(reload_s=seconds)
     log(f"re-load, nothing changed: {seconds:.1f} s")
 
@@ -250,8 +251,9 @@ def render(results: dict, machine: dict) -> str:
 
     row("ingest, fresh store (parse, map, validate, store, dumps, stats)", ingest, "≤ 20 s at 12k, ≤ 240 s at 120k")
     row("records/s", lambda s, r: f"{r['records_per_s']:,.0f}")
-    row("peak RSS, whole process tree", lambda s, r: f"{r['peak_rss'] / 2**20:,.0f} MiB" + _mark(
-        r["peak_rss"] <= TARGETS["rss_120000"] if s == 120_000 else None), "≤ 2 GiB at 120k")
+    row("peak memory of the load's process tree: PSS (RSS summed)",
+        lambda s, r: f"{r['peak_pss'] / 2**20:,.0f} MiB ({r['peak_rss'] / 2**20:,.0f} MiB)" + _mark(
+            r["peak_pss"] <= TARGETS["rss_120000"] if s == 120_000 else None), "≤ 2 GiB at 120k")
     row("records stored / triples", lambda s, r: f"{r['stored']:,} / {r['triples']:,}")
     row("re-load, nothing changed", lambda s, r: f"{r['reload_s']:.1f} s")
     row("server start → first 200 on /sparql", lambda s, r: f"{r['start_sparql_s']:.2f} s" + _mark(
