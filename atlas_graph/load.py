@@ -10,6 +10,7 @@ included, so an interrupted load leaves the store as it was.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import tempfile
@@ -30,6 +31,9 @@ from .stats import compute_stats
 from .store import Generation, StoreDir, write_json
 from .uris import URIs
 
+# The loader's bookkeeping, one file per generation beside state.json: at 120,000 records it
+# weighs 190 MB, and state.json is read by every command that only wants the base URI.
+RECORDS_FILE = "records.json"
 PARALLEL_FROM = 400  # below this many changed files, one process is faster than a pool
 # Records per worker task, each task one pyshacl run: pyshacl's fixed cost per run (and the
 # validation of the entities a chunk reaches) is paid once per chunk, so chunks are large —
@@ -126,7 +130,7 @@ def load(
     summary = LoadSummary()
     state = store_dir.state()
     same_settings = state.get("base_uri") == uris.base and state.get("include_contacts") == include_contacts
-    stored: dict[str, dict] = state.get("records", {}) if same_settings else {}
+    stored: dict[str, dict] = _stored_records(store_dir, state) if same_settings else {}
     by_source = {entry["source"]: (record_id, entry) for record_id, entry in stored.items()}
 
     sources = [str(Path(f).resolve()) for f in files]
@@ -193,12 +197,22 @@ def load(
                 records[item.record_id] = {"source": item.source, "sha256": item.sha256,
                                            "mentions": [list(m) for m in item.mentions]}
             _replace_entities(store, uris, records)
-            generation.state = {"base_uri": uris.base, "include_contacts": include_contacts,
-                                "records": dict(sorted(records.items()))}
+            write_json(generation.path / RECORDS_FILE, dict(sorted(records.items())))
+            generation.state = {"base_uri": uris.base, "include_contacts": include_contacts}
     summary.generation = store_dir.current_target()
     summary.triples = store_dir.stats().get("triples", 0)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _stored_records(store_dir: StoreDir, state: dict) -> dict[str, dict]:
+    """Each stored record's source, hash and mentions: the current generation's records.json,
+    else (a store written before records.json existed) the "records" of its state.json."""
+    target = store_dir.current_target()
+    path = store_dir.path / target / RECORDS_FILE if target else None
+    if path is not None and path.exists():
+        return json.loads(path.read_text("utf-8"))
+    return state.get("records", {})
 
 
 def _process_all(paths: list[str], base: str, include_contacts: bool, progress) -> Iterator[Processed]:
@@ -234,7 +248,7 @@ def finalize(generation: Generation) -> None:
     """Dumps and statistics of a generation about to become current (flushed): the dumps are
     written by child processes while this one computes the statistics."""
     with ThreadPoolExecutor(max_workers=1) as background:
-        dumps_written = background.submit(write_dumps, generation.path / "oxigraph", generation.dumps_dir)
+        dumps_written = background.submit(write_dumps, generation.store, generation.dumps_dir)
         stats = compute_stats(generation.store, 0)
         dumps = dumps_written.result()
     stats["triples"] = next(d.records for d in dumps if d.name == "atlas.nt.gz")

@@ -6,7 +6,8 @@
       current -> generations/000007      a symlink, switched atomically (rename)
       generations/000007/
         oxigraph/                         the Oxigraph (RocksDB) database
-        state.json                        what the loader needs: base URI, records and hashes
+        state.json                        the settings: base URI, contacts or not
+        records.json                      what the loader needs: each record's source, hash, mentions
         stats.json                        counts for VoID and the catalog, dump sizes and checksums
         dumps/                            atlas.nt.gz, atlas.ttl.gz, atlas.nq.gz
       lock                                held by the one writer
@@ -177,6 +178,8 @@ class StoreDir:
             current = self._current_link.resolve()
             pyoxigraph.Store.read_only(str(current / "oxigraph")).backup(str(path / "oxigraph"))
             state = _read_json(current / "state.json")
+            if (current / "records.json").exists():  # the loader's bookkeeping (see load.py)
+                os.link(current / "records.json", path / "records.json")
         else:
             state = {}
         return Generation(path, pyoxigraph.Store(str(path / "oxigraph")), state)

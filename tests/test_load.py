@@ -183,3 +183,24 @@ def test_cli_prints_the_summary_line(records, tmp_path, atlas_graph_cli):
     again = atlas_graph_cli("load", records, "--store", store)
     assert re.search(rf"^0 converted, 0 rejected, {COUNT + 1} unchanged, 0 removed; .*generations/000001\)",
                      again.stderr, re.M)
+
+
+def test_state_json_stays_small_and_records_json_holds_the_bookkeeping(records, tmp_path):
+    """Commands that only want the base URI read state.json: it must not grow with the records."""
+    store = tmp_path / "store"
+    _load(records, store)
+    current = store / "current"
+    state = json.loads((current / "state.json").read_text("utf-8"))
+    assert state == {"base_uri": BASE, "include_contacts": False}
+    bookkeeping = json.loads((current / "records.json").read_text("utf-8"))
+    assert len(bookkeeping) == COUNT + 1
+    assert all(len(entry["sha256"]) == 64 and entry["mentions"] for entry in bookkeeping.values())
+
+
+def test_an_update_generation_keeps_the_loaders_bookkeeping(records, tmp_path):
+    store = tmp_path / "store"
+    _load(records, store)
+    with StoreDir(store).writer() as generation:  # what a SPARQL Update through the server does
+        generation.store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } }")
+    again = _load(records, store)
+    assert (again.converted, again.unchanged, again.removed) == (0, COUNT + 1, 0)
