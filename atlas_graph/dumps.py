@@ -65,9 +65,9 @@ def write_dumps(store: ox.Store, folder: Path) -> list[Dump]:
     with tempfile.TemporaryDirectory(dir=folder.parent, prefix="dump-checkpoint-") as checkpoint:
         snapshot = str(Path(checkpoint) / "oxigraph")
         store.backup(snapshot)
-        # fork: "spawn" would run the main module again in each child (python -m atlas_graph
-        # has no __main__ guard); the children touch nothing of the parent's.
-        with ProcessPoolExecutor(max_workers=len(DUMPS), mp_context=multiprocessing.get_context("fork")) as pool:
+        # Never fork: the caller has threads (RocksDB's, a server's, a progress bar's), and a
+        # child forked while one of them holds a lock waits for it forever.
+        with ProcessPoolExecutor(max_workers=len(DUMPS), mp_context=multiprocessing.get_context("forkserver")) as pool:
             written = list(pool.map(_write_dump, [snapshot] * len(DUMPS), [folder] * len(DUMPS), DUMPS))
     triples = next(count for name, count in written if name == "atlas.nt.gz")
     dumps = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import multiprocessing
 import os
 import tempfile
 import time
@@ -224,7 +225,8 @@ def _process_all(paths: list[str], base: str, include_contacts: bool, progress) 
         outcomes = map(_process_chunk, chunks)
         pool = None
     else:
-        pool = ProcessPoolExecutor(max_workers=workers)
+        # forkserver, never fork: a child forked while another thread holds a lock can hang
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
         outcomes = pool.map(_process_chunk, chunks)
     try:
         for chunk in outcomes:

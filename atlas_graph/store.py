@@ -46,6 +46,7 @@ class Generation:
     path: Path
     store: pyoxigraph.Store
     state: dict = field(default_factory=dict)
+    _stats: dict = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -56,8 +57,10 @@ class Generation:
         return self.path / "dumps"
 
     def stats(self) -> dict:
-        stats_file = self.path / "stats.json"
-        return json.loads(stats_file.read_text()) if stats_file.exists() else {}
+        """The generation's statistics (read once: a current generation never changes)."""
+        if not self._stats:
+            self._stats = _read_json(self.path / "stats.json")
+        return self._stats
 
 
 def _read_json(path: Path) -> dict:
