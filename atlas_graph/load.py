@@ -76,12 +76,19 @@ def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
     uris = URIs(base)
     done: list[Processed] = []
     mapped_ok: list[tuple[str, str, MappedRecord, tuple[Problem, ...]]] = []
+    seen: dict[str, str] = {}  # record id → the first capture of this chunk that has it
     for path in paths:
         data = Path(path).read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         result = parse_bytes(data, source=path, stem=Path(path).stem)
         if result.record is None:
             done.append(Processed(path, sha, None, b"", (), result.problems))
+            continue
+        first = seen.setdefault(result.record.record_id, path)
+        if first != path:  # kept out of validation, where the two would describe one node
+            done.append(Processed(path, sha, None, b"", (), result.problems + (Problem(
+                path, None, "record", result.record.record_id,
+                f"same record id as {first}; this capture is left out"),)))
             continue
         mapped = map_record(result.record, uris, include_contacts)
         mapped_ok.append((path, sha, mapped, result.problems + mapped.problems))
@@ -165,11 +172,14 @@ def load(
             if item.record_id is None:
                 summary.rejected += 1
                 continue
-            if item.record_id in keep or item.record_id in new_ids:
+            other = keep.get(item.record_id)
+            if item.record_id in new_ids or (other and other["source"] in input_sources):
                 summary.problems.append(Problem(item.source, None, "record", item.record_id,
                                                 "same record id as another capture; this one is left out"))
                 summary.rejected += 1
                 continue
+            if other:  # the record was stored from a capture elsewhere: this one replaces it
+                del keep[item.record_id]
             spool.write(item.nquads)
             new_graphs.append(replace(item, nquads=b""))
             new_ids.add(item.record_id)

@@ -109,6 +109,25 @@ def test_changed_record_is_replaced_not_duplicated(records, tmp_path):
     assert second.triples == first.triples
 
 
+def test_records_loaded_from_a_moved_folder_replace_their_earlier_captures(records, tmp_path):
+    store = tmp_path / "store"
+    first = _load(records, store)
+    moved = tmp_path / "moved"
+    records.rename(moved)
+    second = _load(moved, store)
+    assert (second.converted, second.rejected, second.removed) == (COUNT + 1, 0, 0), second.problems
+    assert second.triples == first.triples
+    assert _select(store, "SELECT (COUNT(?p) AS ?n) WHERE { ?p a atlas:Partnership }") == [{"n": str(COUNT + 1)}]
+
+
+def test_two_captures_of_one_record_in_one_load_keep_the_first(records, tmp_path):
+    shutil.copy(records / "synth_000005.txt", records / "zz_copy_of_5.txt")
+    summary = _load(records, tmp_path / "store")
+    assert (summary.converted, summary.rejected) == (COUNT + 1, 1)
+    assert any("same record id" in problem.message and problem.file.endswith("zz_copy_of_5.txt")
+               for problem in summary.problems)
+
+
 def _ask(store: Path, pattern: str) -> bool:
     return bool(StoreDir(store).reader().store.query(f"ASK {{ {pattern} }}", use_default_graph_as_union=True))
 
