@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -17,17 +16,14 @@ from email.message import Message
 from pathlib import Path
 from urllib.parse import urlencode
 
-from conftest import ATLAS_GRAPH_SCRIPT, REAL_PAGE, REPO_ROOT, TEST_RECORDS, free_port
+from conftest import REAL_PAGE, TEST_RECORDS
+from live_server import ATLAS_GRAPH_SCRIPT, REPO_ROOT, ServeProcess, clean_environment
 
 TOKEN = "hardening-test-token"
 #: The real page and every hand-written record (some are rejected on purpose).
 ALL_RECORDS = [REAL_PAGE, *sorted(TEST_RECORDS.glob("*.txt"))]
 #: Matches every triple of the store, whichever graph it is in.
 COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def clean_environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("ATLAS_")}
 
 
 def load(store: Path, base: str, records=ALL_RECORDS, *options: str) -> subprocess.CompletedProcess:
@@ -52,45 +48,13 @@ class Reply:
         return self.body.decode("utf-8", errors="replace")
 
 
-class Server:
-    """``atlas-graph serve --store STORE`` on a free loopback port, its output in a log file."""
+class Server(ServeProcess):
+    """``atlas-graph serve`` over ``FOLDER/store`` on a free loopback port, its output in
+    ``FOLDER/server.log``, with a client that times each request."""
 
     def __init__(self, folder: Path, *options: str, port: int | None = None):
+        super().__init__(folder / "store", folder / "server.log", *options, port=port)
         self.folder = folder
-        self.store = folder / "store"
-        self.log = folder / "server.log"
-        self.port = port or free_port()
-        self.options = options
-        self.base = f"http://127.0.0.1:{self.port}/"
-        self.process: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 60.0) -> Server:
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                [ATLAS_GRAPH_SCRIPT, "serve", "--store", str(self.store), "--host", "127.0.0.1",
-                 "--port", str(self.port), "--workers", "2", *self.options],
-                stdout=log, stderr=subprocess.STDOUT, env=clean_environment(), cwd=REPO_ROOT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited ({self.process.returncode}):\n{self.log.read_text()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"the server did not answer within {timeout} s:\n{self.log.read_text()}")
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
     # requests ----------------------------------------------------------------------------------
 

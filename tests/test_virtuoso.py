@@ -10,7 +10,6 @@ client would use it, against the embedded store's own answers.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
@@ -31,8 +30,9 @@ from atlas_graph.publish import STATE_FILE
 from atlas_graph.remote import Credentials, RemoteStore
 from atlas_graph.server.backend import RemoteReader
 from atlas_graph.server.describe import describe
-from conftest import ATLAS_GRAPH_SCRIPT, REPO_ROOT, RunningServer, free_port, run_atlas_graph
+from conftest import REPO_ROOT, run_atlas_graph
 from http_fetch import fetch
+from live_server import ServeProcess, free_port
 from virtuoso import PASSWORD, USER, start_virtuoso
 
 SYNTHETIC = 1000
@@ -40,34 +40,9 @@ ATLAS = "https://w3id.org/atlas-coop/ontology#"
 PARTNERSHIP = "partnership/000_907021ef8160d5c3"
 
 
-class RemoteFront(RunningServer):
-    """``atlas-graph serve --store S --sparql-endpoint URL`` in a child process."""
-
-    def __init__(self, store: Path, port: int, log: Path, endpoint: str, query_timeout: float):
-        super().__init__(store, port, log)
-        self.endpoint = endpoint
-        self.query_timeout = query_timeout
-
-    def start(self, timeout: float = 60.0) -> None:
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("ATLAS_")}
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                [ATLAS_GRAPH_SCRIPT, "serve", "--store", str(self.store), "--sparql-endpoint", self.endpoint,
-                 "--query-timeout", str(self.query_timeout), "--update-token", "front-token",
-                 "--remote-user", USER, "--remote-password", PASSWORD,
-                 "--host", "127.0.0.1", "--port", str(self.port), "--workers", "2"],
-                stdout=log, stderr=subprocess.STDOUT, env=environ, cwd=REPO_ROOT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited ({self.process.returncode}):\n{self.log.read_text()}")
-            try:
-                if fetch(self.url("sparql"), headers={"Accept": "text/turtle"}).status == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"the server did not answer within {timeout} s:\n{self.log.read_text()}")
+def answers_sparql(server: ServeProcess) -> bool:
+    """Ready once /sparql answers 200: the front has reached Virtuoso, not just opened its port."""
+    return fetch(server.url("sparql"), headers={"Accept": "text/turtle"}).status == 200
 
 
 @pytest.fixture(scope="module")
@@ -182,11 +157,11 @@ def test_a_wrong_endpoint_is_a_clear_failure(store):
 
 @pytest.fixture(scope="module")
 def front(published, store, port, virtuoso, tmp_path_factory):
-    server = RemoteFront(store, port, tmp_path_factory.mktemp("front") / "server.log", virtuoso.sparql_url,
-                         query_timeout=5)
-    server.start()
-    yield server
-    server.stop()
+    options = ["--sparql-endpoint", virtuoso.sparql_url, "--query-timeout", "5", "--update-token", "front-token",
+               "--remote-user", USER, "--remote-password", PASSWORD]
+    with ServeProcess(store, tmp_path_factory.mktemp("front") / "server.log", *options, port=port,
+                      ready=answers_sparql) as server:
+        yield server
 
 
 def sparql(front, query: str, accept: str = "application/sparql-results+json", method: str = "GET"):

@@ -1,0 +1,91 @@
+"""``atlas-graph serve`` as deployed (the installed command, gunicorn) in a child process on a
+loopback port: one class for every test that needs a real running server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+#: The installed command, as users run it.
+ATLAS_GRAPH_SCRIPT = str(Path(sys.executable).with_name("atlas-graph"))
+
+
+def clean_environment() -> dict[str, str]:
+    """This process's environment without ATLAS_* variables, so that only arguments configure a run."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("ATLAS_")}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def accepts_connections(server: ServeProcess) -> bool:
+    """The default readiness check: the port takes a TCP connection."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=1):
+        return True
+
+
+class ServeProcess:
+    """``atlas-graph serve --store STORE --host 127.0.0.1 --port PORT --workers 2 [options]``,
+    its output appended to ``log``.
+
+    ``ready(server)`` says whether the server answers yet (an ``OSError`` counts as "not yet");
+    ``start`` waits for it. ``base`` is the server's URL, which tests load as the data's base URI
+    so that its URIs dereference.
+    """
+
+    def __init__(self, store: Path, log: Path, *options: str, port: int | None = None,
+                 ready: Callable[[ServeProcess], bool] = accepts_connections):
+        self.store = store
+        self.log = log
+        self.options = options
+        self.port = port or free_port()
+        self.ready = ready
+        self.base = f"http://127.0.0.1:{self.port}/"
+        self.process: subprocess.Popen | None = None
+
+    def url(self, path: str = "") -> str:
+        return self.base + path.lstrip("/")
+
+    def start(self, timeout: float = 60.0) -> ServeProcess:
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [ATLAS_GRAPH_SCRIPT, "serve", "--store", str(self.store), "--host", "127.0.0.1",
+                 "--port", str(self.port), "--workers", "2", *self.options],
+                stdout=log, stderr=subprocess.STDOUT, env=clean_environment(), cwd=REPO_ROOT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited ({self.process.returncode}):\n{self.log.read_text()}")
+            try:
+                if self.ready(self):
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"the server did not answer within {timeout} s:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()  # gunicorn's graceful shutdown
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self) -> ServeProcess:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
