@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from flask import Response, current_app, request, url_for
 from werkzeug.http import is_resource_modified
 
-from .describe import entity_uri, exists
+from .describe import Description, describe, entity_uri, exists
 from .errors import HttpError
 from .service import AtlasService
 
@@ -68,6 +68,15 @@ def find_entity(path: str) -> ox.NamedNode:
     if entity is None or not exists(service.store(), entity):
         raise HttpError(404, f"No entity {service.config.base_uri}id/{path} in this dataset.")
     return entity
+
+
+def describe_entity(path: str) -> Description:
+    """The description of ``B id/{path}``; HttpError 404 when there is none (or no longer)."""
+    service = atlas()
+    description = describe(service.store(), find_entity(path), service.config.base_uri)
+    if description is None:  # removed by a load since find_entity looked
+        raise HttpError(404, f"No entity {service.config.base_uri}id/{path} in this dataset.")
+    return description
 
 
 def data_document_uri(path: str, extension: str | None = None) -> str:

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from atlas_graph.store import StoreError
 
-from .describe import PREFIXES, Document, describe, document_triples
+from .describe import PREFIXES, Document, document_triples
 from .entity_http import (
     BY_EXTENSION,
     HTML_TYPES,
@@ -25,6 +25,7 @@ from .entity_http import (
     data_document_uri,
     data_url,
     dataset_uri,
+    describe_entity,
     find_entity,
     last_modified,
     page_url,
@@ -107,9 +108,7 @@ def _representation(path: str, fmt: RdfFormat, *, negotiated: bool) -> Response:
     if not_modified is not None:
         return not_modified
     service = atlas()
-    description = describe(service.store(), find_entity(path), service.config.base_uri)
-    if description is None:  # removed by a load since find_entity looked
-        raise HttpError(404, f"No entity {service.config.base_uri}id/{path} in this dataset.")
+    description = describe_entity(path)
     document = Document(
         uri=data_document_uri(path),
         formats=tuple((data_document_uri(path, f.extension), f.media_type) for f in RDF_FORMATS),

@@ -7,8 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from atlas_graph.store import StoreError
 
-from .describe import describe
-from .entity_http import RDF_FORMATS, alternate_links, atlas, data_url, find_entity, validate
+from .entity_http import RDF_FORMATS, alternate_links, atlas, data_url, describe_entity, find_entity, validate
 from .entity_view import build_view, euros
 from .errors import HttpError, add_cors_headers, handle_http_error, handle_werkzeug_error, preflight_response
 from .negotiation import best_match
@@ -30,9 +29,7 @@ def page(path: str) -> Response:
     if not_modified is not None:
         return not_modified
     service = atlas()
-    description = describe(service.store(), find_entity(path), service.config.base_uri)
-    if description is None:  # removed by a load since find_entity looked
-        raise HttpError(404, f"No entity {service.config.base_uri}id/{path} in this dataset.")
+    description = describe_entity(path)
     view = build_view(description, service.config.base_uri,
                       lambda entity_path: url_for("pages.page", path=entity_path))
     formats = [(f, data_url(path, f.extension)) for f in RDF_FORMATS]
