@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Graph
 from werkzeug.serving import make_server
 
 from atlas_graph.load import load
@@ -28,6 +29,9 @@ from atlas_graph.uris import URIs
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
 RECORDS = [SHARED / "atlas" / "records", Path(__file__).resolve().parent / "records"]
+#: The RDF media types the negotiated routes offer, and rdflib's parser for each.
+FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
+           "application/ld+json": "json-ld"}
 
 
 @dataclass
@@ -95,3 +99,13 @@ def served_store(tmp_path: Path) -> Iterator[Site]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+def negotiated_graph(site: Site, path: str, media_type: str) -> tuple[Reply, Graph]:
+    """GET ``path`` asking for ``media_type``: checks the 200, the exact Content-Type and
+    ``Vary: Accept``; returns the reply and the graph it holds."""
+    reply = site.get(path, Accept=media_type)
+    assert reply.status == 200
+    assert reply.header("Content-Type").split(";")[0] == media_type
+    assert reply.header("Vary") == "Accept"
+    return reply, Graph().parse(data=reply.body, format=FORMATS[media_type])
