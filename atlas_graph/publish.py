@@ -86,9 +86,10 @@ def publish(store_dir: StoreDir, remote: RemoteStore, progress: Callable[[int], 
             published[graph.iri] = digest
             summary.sent += 1
             summary.sent_triples += graph.triples
+            unsaved += 1
         if progress:
             progress(1)
-        if time.monotonic() - last_save > SAVE_EVERY:
+        if unsaved >= SAVE_EVERY_GRAPHS or time.monotonic() - last_save > SAVE_EVERY:
             write_json(state_path, state)
             last_save, unsaved = time.monotonic(), 0
     for iri in sorted(set(remote_counts) - set(local_counts)):
