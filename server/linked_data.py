@@ -77,9 +77,10 @@ def data(path: str) -> Response:
     if request.method == "OPTIONS":
         return preflight_response()
     stem, _, extension = path.rpartition(".")
-    if stem and extension in BY_EXTENSION and _known(stem):
-        return _representation(stem, BY_EXTENSION[extension], negotiated=False)
-    find_entity(path)
+    entity = _known(stem) if stem and extension in BY_EXTENSION else None
+    if entity is not None:
+        return _representation(stem, entity, BY_EXTENSION[extension], negotiated=False)
+    entity = find_entity(path)
     wanted = best_match(RDF_OFFERED, request.headers.get("Accept"))
     if wanted is None:
         offered = ", ".join(f.media_type for f in RDF_FORMATS)
@@ -87,18 +88,18 @@ def data(path: str) -> Response:
         raise HttpError(406, f"Not acceptable: the data about this entity is offered as {offered} "
                              f"(or add {suffixes} to the URL); its HTML page is at {page_url(path)}.",
                         {"Link": alternate_links(path)})
-    return _representation(path, rdf_format(wanted), negotiated=True)
+    return _representation(path, entity, rdf_format(wanted), negotiated=True)
 
 
-def _known(path: str) -> bool:
+def _known(path: str) -> ox.NamedNode | None:
+    """The entity of ``path``, or None when there is none (``path.ttl`` may then be a name)."""
     try:
-        find_entity(path)
+        return find_entity(path)
     except HttpError:
-        return False
-    return True
+        return None
 
 
-def _representation(path: str, fmt: RdfFormat, *, negotiated: bool) -> Response:
+def _representation(path: str, entity: ox.NamedNode, fmt: RdfFormat, *, negotiated: bool) -> Response:
     response = Response(content_type=fmt.content_type)
     response.headers["Link"] = alternate_links(path, except_extension=None if negotiated else fmt.extension)
     if negotiated:
@@ -108,7 +109,7 @@ def _representation(path: str, fmt: RdfFormat, *, negotiated: bool) -> Response:
     if not_modified is not None:
         return not_modified
     service = atlas()
-    description = describe_entity(path)
+    description = describe_entity(path, entity)
     document = Document(
         uri=data_document_uri(path),
         formats=tuple((data_document_uri(path, f.extension), f.media_type) for f in RDF_FORMATS),

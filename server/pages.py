@@ -21,7 +21,7 @@ blueprint.add_app_template_filter(euros, "euros")
 def page(path: str) -> Response:
     if request.method == "OPTIONS":
         return preflight_response()
-    find_entity(path)
+    entity = find_entity(path)
     response = Response(content_type="text/html; charset=utf-8")
     response.headers["Link"] = alternate_links(path, html=False)
     response.vary.add("Accept")  # errors here are negotiated: an HTML page or a short message
@@ -29,7 +29,7 @@ def page(path: str) -> Response:
     if not_modified is not None:
         return not_modified
     service = atlas()
-    description = describe_entity(path)
+    description = describe_entity(path, entity)
     view = build_view(description, service.config.base_uri,
                       lambda entity_path: url_for("pages.page", path=entity_path))
     formats = [(f, data_url(path, f.extension)) for f in RDF_FORMATS]
