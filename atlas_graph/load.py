@@ -261,8 +261,8 @@ def finalize(generation: Generation) -> None:
     written by child processes while this one computes the statistics."""
     with ThreadPoolExecutor(max_workers=1) as background:
         dumps_written = background.submit(write_dumps, generation.store, generation.dumps_dir)
-        stats = compute_stats(generation.store, 0)
-        dumps = dumps_written.result()
-    stats["triples"] = next(d.records for d in dumps if d.name == "atlas.nt.gz")
+        stats = compute_stats(generation.store)
+        dumps, counts = dumps_written.result()
+    stats.update(counts.as_stats())
     stats["dumps"] = as_json(dumps)
     write_json(generation.path / "stats.json", stats)

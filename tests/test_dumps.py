@@ -124,3 +124,30 @@ def test_escaping_paths_are_refused(site, raw_path):
         connection.close()
     assert 400 <= response.status < 500, (raw_path, response.status)
     assert not body.startswith(b"{\"triples\"") and b"base_uri" not in body
+
+
+@pytest.mark.parametrize("in_default_graph", [False, True], ids=["named graphs only", "default graph too"])
+def test_counts_taken_while_dumping_equal_the_distinct_triples(tmp_path, in_default_graph):
+    """The VoID statistics counted by the N-Triples dump (atlas_graph.dumps.TripleCounts) on
+    both of its paths: triples grouped by subject, and the union query a default graph forces."""
+    from atlas_graph.dumps import write_dumps
+
+    ex = "http://example.org/"
+    s1, s2, p, q = (ox.NamedNode(ex + n) for n in ("s1", "s2", "p", "q"))
+    blank = ox.BlankNode("b")
+    g1, g2 = ox.NamedNode(ex + "g1"), ox.NamedNode(ex + "g2")
+    store = ox.Store(str(tmp_path / "store"))
+    store.extend([
+        ox.Quad(s1, p, ox.Literal("a"), g1), ox.Quad(s1, p, ox.Literal("a"), g2),  # one triple, twice
+        ox.Quad(s1, q, s2, g1), ox.Quad(s2, p, ox.Literal("b"), g2), ox.Quad(blank, p, s1, g2),
+    ])
+    if in_default_graph:
+        store.extend([ox.Quad(s2, q, s1, ox.DefaultGraph()), ox.Quad(s1, p, ox.Literal("a"), ox.DefaultGraph())])
+    store.flush()
+    triples = {quad.triple for quad in store}
+    _, counts = write_dumps(store, tmp_path / "dumps")
+    assert counts.triples == len(triples)
+    assert counts.distinct_subjects == len({t.subject for t in triples}) == 3
+    assert counts.entities == 2
+    assert counts.properties == {p.value: sum(t.predicate == p for t in triples),
+                                 q.value: sum(t.predicate == q for t in triples)}
