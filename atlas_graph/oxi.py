@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -10,9 +11,14 @@ from rdflib import BNode, Literal, URIRef
 from .mapping import Triple
 
 
+@lru_cache(maxsize=1 << 16)  # predicates, classes and shared entities recur in every record
+def _named_node(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
 def term(value) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(value, URIRef):
-        return ox.NamedNode(str(value))
+        return _named_node(str(value))
     if isinstance(value, Literal):
         if value.language:
             return ox.Literal(str(value), language=value.language)

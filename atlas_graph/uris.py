@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from functools import lru_cache
 
 from rdflib import Namespace, URIRef
 
@@ -35,6 +36,7 @@ def base_uri(value: str | None = None) -> str:
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across records: themes, countries, collectivities
 def slug(text: str) -> str:
     """Lower case, accents removed, runs of other characters replaced by ``-``.
 
