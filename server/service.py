@@ -24,7 +24,7 @@ from atlas_graph.store import Generation, StoreDir
 
 from .backend import RemoteReader, run_remote_query
 from .query_pool import QueryPool
-from .sparql_execution import Dataset, FormatWish, Limits
+from .sparql_execution import Answer, Dataset, FormatWish, Limits
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,13 @@ class AtlasService:
         self._remote_reader = RemoteReader(self.remote, config.query_timeout) if self.remote else None
         self._spool_dir: str | None = None
 
-    def query(self, query: str, dataset: Dataset, wish: FormatWish, limits: Limits, base_iri: str):
-        """Run a SPARQL query in a killable query process, or on the remote store: (outcome,
-        spool file to send)."""
+    def query(self, query: str, dataset: Dataset, wish: FormatWish, limits: Limits, base_iri: str) -> Answer:
+        """Run a SPARQL query in a killable query process, or on the remote store."""
         if self.remote:
             if self._spool_dir is None:
                 self._spool_dir = tempfile.mkdtemp(prefix="atlas-remote-query-")
-            return run_remote_query(self.remote, query, dataset, wish, limits, base_iri, self._spool_dir)
+            outcome, spool = run_remote_query(self.remote, query, dataset, wish, limits, base_iri, self._spool_dir)
+            return Answer(outcome, None, spool)
         store_path = str(self.generation().path / "oxigraph")
         return _query_pool(self.config.query_processes).run(store_path, query, dataset, wish, limits, base_iri)
 

@@ -90,14 +90,14 @@ def _atlas():
 
 
 def _query(operation: QueryOperation) -> Response:
-    """Run the query in a killable query process; stream the spooled result."""
+    """Run the query in a killable query process; send its result."""
     atlas = _atlas()
     config = atlas.config
     wish = FormatWish(request.headers.get("Accept"), request.args.get("format"))
     # the protocol's dataset, else the query's own FROM clauses, else the union of all graphs
     dataset = operation.dataset if operation.dataset.is_given() else query_dataset(operation.query, endpoint_url())
     try:
-        outcome, spool = atlas.query(
+        answer = atlas.query(
             operation.query, dataset, wish, Limits(config.query_timeout, config.max_rows), endpoint_url()
         )
     except Exception as error:
@@ -106,17 +106,27 @@ def _query(operation: QueryOperation) -> Response:
             raise
         headers = {"Retry-After": RETRY_AFTER} if status == 503 else None
         raise HttpError(status, str(error), headers) from error
-    sink = open(spool, "rb")
-    os.unlink(spool)  # the open handle keeps the data until the response is sent
-    size = os.fstat(sink.fileno()).st_size
-    response = Response(_chunks(sink), content_type=f"{outcome.media_type}; charset=utf-8")
-    response.call_on_close(sink.close)
-    response.headers["Content-Length"] = str(size)
+    outcome = answer.outcome
+    content_type = f"{outcome.media_type}; charset=utf-8"
+    if answer.body is not None:
+        response = Response(answer.body, content_type=content_type)
+    else:
+        response = _spooled_response(answer.spool, content_type)
     response.headers["Vary"] = "Accept"
     if outcome.kind != "boolean":
         response.headers["X-Atlas-Row-Cap"] = str(config.max_rows)
     if outcome.truncated:
         response.headers["X-Atlas-Truncated"] = f"true; the result has more than {config.max_rows} rows"
+    return response
+
+
+def _spooled_response(spool: str, content_type: str) -> Response:
+    """A response streaming a spool file, deleted at once (the open handle keeps its data)."""
+    sink = open(spool, "rb")
+    os.unlink(spool)
+    response = Response(_chunks(sink), content_type=content_type)
+    response.call_on_close(sink.close)
+    response.headers["Content-Length"] = str(os.fstat(sink.fileno()).st_size)
     return response
 
 

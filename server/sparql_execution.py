@@ -81,6 +81,16 @@ class Outcome:
     truncated: bool
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A query's outcome and its written result: in memory (``body``) when small, else in a
+    spool file (``spool``) that the receiver deletes."""
+
+    outcome: Outcome
+    body: bytes | None
+    spool: str | None = None
+
+
 class QueryRejected(Exception):
     """The query cannot be run: bad syntax, bad dataset IRI, a forbidden feature."""
 
