@@ -10,7 +10,6 @@ included, so an interrupted load leaves the store as it was.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import multiprocessing
 import os
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .bookkeeping import RECORDS_FILE, MentionTable, StoredRecord, from_json, read_records, write_records
 from .dumps import as_json, write_dumps
 from .mapping import MappedRecord, Mention, entity_triples, map_record
 from .model import Problem
@@ -32,9 +32,6 @@ from .stats import compute_stats
 from .store import Generation, StoreDir, write_json
 from .uris import URIs
 
-# The loader's bookkeeping, one file per generation beside state.json: at 120,000 records it
-# weighs 190 MB, and state.json is read by every command that only wants the base URI.
-RECORDS_FILE = "records.json"
 PARALLEL_FROM = 400  # below this many changed files, one process is faster than a pool
 # Records per worker task, each task one pyshacl run: pyshacl's fixed cost per run (and the
 # validation of the entities a chunk reaches) is paid once per chunk, so chunks are large —
@@ -138,14 +135,15 @@ def load(
     summary = LoadSummary()
     state = store_dir.state()
     same_settings = state.get("base_uri") == uris.base and state.get("include_contacts") == include_contacts
-    stored: dict[str, dict] = _stored_records(store_dir, state) if same_settings else {}
-    by_source = {entry["source"]: (record_id, entry) for record_id, entry in stored.items()}
+    mentions = MentionTable()
+    stored = _stored_records(store_dir, state, mentions) if same_settings else {}
+    by_source = {entry.source: (record_id, entry) for record_id, entry in stored.items()}
 
     sources = [str(Path(f).resolve()) for f in files]
     changed = []
     for source in sources:
         known = by_source.get(source)
-        if known and known[1]["sha256"] == _sha256(Path(source)):
+        if known and known[1].sha256 == _sha256(Path(source)):
             summary.unchanged += 1
             if progress:
                 progress(1)
@@ -154,11 +152,11 @@ def load(
 
     input_sources = set(sources)
     keep = {rid: entry for rid, entry in stored.items()
-            if entry["source"] in input_sources or not prune}
+            if entry.source in input_sources or not prune}
     summary.removed = len(stored) - len(keep)
     new_graphs: list[Processed] = []
     new_ids: set[str] = set()
-    owner = {entry["source"]: rid for rid, entry in keep.items()}
+    owner = {entry.source: rid for rid, entry in keep.items()}
     store_dir.path.mkdir(parents=True, exist_ok=True)
     # The accepted records' N-Quads go to a spool file as the workers hand them back, not to
     # memory: at 120,000 records they weigh more than a gigabyte. A nameless file in the store's
@@ -173,7 +171,7 @@ def load(
                 summary.rejected += 1
                 continue
             other = keep.get(item.record_id)
-            if item.record_id in new_ids or (other and other["source"] in input_sources):
+            if item.record_id in new_ids or (other and other.source in input_sources):
                 summary.problems.append(Problem(item.source, None, "record", item.record_id,
                                                 "same record id as another capture; this one is left out"))
                 summary.rejected += 1
@@ -181,7 +179,7 @@ def load(
             if other:  # the record was stored from a capture elsewhere: this one replaces it
                 del keep[item.record_id]
             spool.write(item.nquads)
-            new_graphs.append(replace(item, nquads=b""))
+            new_graphs.append(replace(item, nquads=b"", mentions=mentions.share(item.mentions)))
             new_ids.add(item.record_id)
             summary.converted += 1
         spool.seek(0)
@@ -205,10 +203,9 @@ def load(
                 store.bulk_load(spool, format=ox.RdfFormat.N_QUADS)
             records = dict(keep)
             for item in new_graphs:
-                records[item.record_id] = {"source": item.source, "sha256": item.sha256,
-                                           "mentions": [list(m) for m in item.mentions]}
+                records[item.record_id] = StoredRecord(item.source, item.sha256, item.mentions)
             _replace_entities(store, uris, records)
-            write_json(generation.path / RECORDS_FILE, dict(sorted(records.items())))
+            write_records(generation.path / RECORDS_FILE, records)
             generation.state = {"base_uri": uris.base, "include_contacts": include_contacts}
     summary.generation = store_dir.current_target()
     summary.triples = store_dir.stats().get("triples", 0)
@@ -216,14 +213,14 @@ def load(
     return summary
 
 
-def _stored_records(store_dir: StoreDir, state: dict) -> dict[str, dict]:
+def _stored_records(store_dir: StoreDir, state: dict, mentions: MentionTable) -> dict[str, StoredRecord]:
     """Each stored record's source, hash and mentions: the current generation's records.json,
     else (a store written before records.json existed) the "records" of its state.json."""
     target = store_dir.current_target()
     path = store_dir.path / target / RECORDS_FILE if target else None
     if path is not None and path.exists():
-        return json.loads(path.read_text("utf-8"))
-    return state.get("records", {})
+        return read_records(path, mentions)
+    return from_json(state.get("records", {}), mentions)
 
 
 def _process_all(paths: list[str], base: str, include_contacts: bool, progress) -> Iterator[Processed]:
@@ -248,9 +245,9 @@ def _process_all(paths: list[str], base: str, include_contacts: bool, progress) 
             pool.shutdown(cancel_futures=True)
 
 
-def _replace_entities(store: ox.Store, uris: URIs, records: dict[str, dict]) -> None:
+def _replace_entities(store: ox.Store, uris: URIs, records: dict[str, StoredRecord]) -> None:
     """Recompute the shared entities graph from every stored record's mentions."""
-    mentions = (Mention(*m) for entry in records.values() for m in entry["mentions"])
+    mentions = (Mention(*m) for entry in records.values() for m in entry.mentions)
     graph = uris.entities_graph()
     store.remove_graph(ox.NamedNode(str(graph)))
     store.extend(quads(entity_triples(mentions, uris), graph))

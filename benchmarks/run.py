@@ -89,7 +89,7 @@ def bench_size(size: int, seed: int, cache: Path, workers: int, quick: bool) -> 
 
     seconds, memory, code = run_measured([*ATLAS, "load", str(corpus), "--store", str(store), "-q"], timeout=3600)
     state = json.loads((store / "current" / "state.json").read_text())
-    stored = len(json.loads((store / "current" / "records.json").read_text()))
+    stored = len(json.loads((store / "current" / "records.json").read_text())["records"])
     stats = json.loads((store / "current" / "stats.json").read_text())
     result.update(ingest_s=seconds, records_per_s=size / seconds, peak_pss=memory.peak, peak_rss=memory.peak_rss,
                   load_exit=code, stored=stored, triples=stats["triples"])

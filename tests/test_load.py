@@ -212,8 +212,11 @@ def test_state_json_stays_small_and_records_json_holds_the_bookkeeping(records, 
     state = json.loads((current / "state.json").read_text("utf-8"))
     assert state == {"base_uri": BASE, "include_contacts": False}
     bookkeeping = json.loads((current / "records.json").read_text("utf-8"))
-    assert len(bookkeeping) == COUNT + 1
-    assert all(len(entry["sha256"]) == 64 and entry["mentions"] for entry in bookkeeping.values())
+    assert len(bookkeeping["records"]) == COUNT + 1
+    assert all(len(entry["sha256"]) == 64 and entry["mentions"] for entry in bookkeeping["records"].values())
+    table = bookkeeping["mentions"]  # each distinct mention once, records point into it
+    assert len(table) == len({tuple(m) for m in table})
+    assert all(0 <= i < len(table) for entry in bookkeeping["records"].values() for i in entry["mentions"])
 
 
 def test_an_update_generation_keeps_the_loaders_bookkeeping(records, tmp_path):
@@ -223,3 +226,25 @@ def test_an_update_generation_keeps_the_loaders_bookkeeping(records, tmp_path):
         generation.store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } }")
     again = _load(records, store)
     assert (again.converted, again.unchanged, again.removed) == (0, COUNT + 1, 0)
+
+
+def test_a_store_with_the_first_records_json_format_is_still_read(records, tmp_path):
+    """records.json of format 1 (every mention written out in each record) from an older
+    atlas-graph: an unchanged re-load still skips every record and keeps the entities."""
+    store = tmp_path / "store"
+    _load(records, store)
+    path = store / "current" / "records.json"
+    new = json.loads(path.read_text("utf-8"))
+    old = {rid: {**entry, "mentions": [new["mentions"][i] for i in entry["mentions"]]}
+           for rid, entry in new["records"].items()}
+    path.write_text(json.dumps(old), "utf-8")
+    entities_before = _entities(store)
+    (records / "synth_000001.txt").write_bytes((records / "synth_000001.txt").read_bytes() + b"\n")
+    again = _load(records, store)
+    assert (again.converted, again.unchanged, again.removed) == (1, COUNT, 0)
+    assert _entities(store) == entities_before
+
+
+def _entities(store: Path) -> set:
+    graph = ox.NamedNode(BASE + "graph/entities")
+    return {q.triple for q in StoreDir(store).reader().store.quads_for_pattern(None, None, None, graph)}
