@@ -17,7 +17,7 @@ import re
 from urllib.parse import urljoin
 
 from .sparql_execution import Dataset
-from .sparql_text import keywords
+from .sparql_text import keywords, may_contain
 
 _IRI = r"<([^<>\"{}|^`\\\x00-\x20]*)>"
 _PREFIX = r"([A-Za-z][\w.\-\u00b7\u00c0-\uffff]*)?"
@@ -29,6 +29,8 @@ _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 
 def query_dataset(query: str, endpoint_url: str) -> Dataset:
     """The graphs of ``query``'s ``FROM`` (default graph) and ``FROM NAMED`` clauses."""
+    if not may_contain(query, "FROM"):
+        return Dataset()
     base = endpoint_url
     prefixes: dict[str, str] = {}
     default_graphs: list[str] = []

@@ -11,6 +11,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _json_string  # a str as JSON, non-ASCII kept as is
 from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -18,6 +19,7 @@ import pyoxigraph as ox
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+JSON_BATCH = 256  # JSON result rows written to the sink at once
 
 SOLUTION_TYPES = {
     "application/sparql-results+json": "json",
@@ -121,37 +123,41 @@ def write_triples(
 # --- SPARQL 1.1 Query Results JSON ------------------------------------------------------------
 
 
-def _json_term(term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        encoded = {"type": "literal", "value": term.value}
+def _json_term(term) -> str:
+    """A term as a JSON object, encoded directly (json.dumps per row costs more than the query
+    of a selective SELECT)."""
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return '{"type":"uri","value":' + _json_string(term.value) + "}"
+    if kind is ox.Literal:
+        value = _json_string(term.value)
         if term.language:
-            encoded["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            encoded["datatype"] = term.datatype.value
-        return encoded
-    return {
-        "type": "triple",
-        "value": {
-            "subject": _json_term(term.subject),
-            "predicate": _json_term(term.predicate),
-            "object": _json_term(term.object),
-        },
-    }
+            return '{"type":"literal","value":' + value + ',"xml:lang":' + _json_string(term.language) + "}"
+        datatype = term.datatype.value
+        if datatype != XSD_STRING:
+            return '{"type":"literal","value":' + value + ',"datatype":' + _json_string(datatype) + "}"
+        return '{"type":"literal","value":' + value + "}"
+    if kind is ox.BlankNode:
+        return '{"type":"bnode","value":' + _json_string(term.value) + "}"
+    return (
+        '{"type":"triple","value":{"subject":' + _json_term(term.subject) + ',"predicate":'
+        + _json_term(term.predicate) + ',"object":' + _json_term(term.object) + "}}"
+    )
 
 
 def _write_json(variables: list[str], rows: Iterator, sink: BinaryIO) -> None:
     sink.write(b'{"head":{"vars":' + json.dumps(variables).encode() + b'},"results":{"bindings":[')
-    for index, row in enumerate(rows):
-        binding = {}
-        for name, term in zip(variables, row):
-            if term is not None:
-                binding[name] = _json_term(term)
-        sink.write((b",\n" if index else b"\n") + json.dumps(binding, ensure_ascii=False).encode())
-    sink.write(b"\n]}}\n")
+    keys = [_json_string(name) + ":" for name in variables]
+    batch: list[str] = []
+    separator = "\n"
+    for row in rows:
+        batch.append(separator + "{" + ",".join([key + _json_term(term) for key, term in zip(keys, row)
+                                                  if term is not None]) + "}")
+        separator = ",\n"
+        if len(batch) == JSON_BATCH:
+            sink.write("".join(batch).encode())
+            batch.clear()
+    sink.write(("".join(batch) + "\n]}}\n").encode())
 
 
 # --- SPARQL Query Results XML -----------------------------------------------------------------

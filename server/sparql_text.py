@@ -71,14 +71,25 @@ def keywords(text: str) -> list[Keyword]:
     return [token for token in _scan(text) if isinstance(token, Keyword)]
 
 
+def may_contain(text: str, word: str) -> bool:
+    """False when ``text`` certainly has no keyword ``word`` (upper case): keywords are ASCII
+    letters, so one in any case shows in the lower-cased text. A cheap test before lexing."""
+    return word.lower() in text.lower()
+
+
+def has_keyword(text: str, word: str) -> bool:
+    """Whether ``word`` (upper case) is a keyword of ``text``, outside strings, IRIs and comments."""
+    return may_contain(text, word) and any(k.word == word for k in keywords(text))
+
+
 def uses_service(text: str) -> bool:
     """Whether the query or update calls ``SERVICE`` (federated query)."""
-    return any(k.word == "SERVICE" for k in keywords(text))
+    return has_keyword(text, "SERVICE")
 
 
 def uses_load(text: str) -> bool:
     """Whether the update has a ``LOAD`` (which would fetch a URL)."""
-    return any(k.word == "LOAD" for k in keywords(text))
+    return has_keyword(text, "LOAD")
 
 
 class DatasetConflict(ValueError):
