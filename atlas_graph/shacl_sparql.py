@@ -131,7 +131,8 @@ def compile_shapes(shapes: Graph, only: set[str] | None = None) -> CompiledShape
 
 
 def rdflib_term(value: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """The rdflib term of a stored term, as pyshacl sees it (xsd:string → a plain literal)."""
+    """The rdflib term of a stored term, as pyshacl sees it: xsd:string becomes a plain literal,
+    and the lexical form is kept as stored (rdflib would write "3"^^xsd:double as "3.0")."""
     if isinstance(value, ox.NamedNode):
         return URIRef(value.value)
     if isinstance(value, ox.BlankNode):
@@ -141,7 +142,7 @@ def rdflib_term(value: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     if value.datatype.value == str(XSD.string):
         return Literal(value.value)
     with _quiet_rdflib():  # rdflib warns about every lexical form it cannot read
-        return Literal(value.value, datatype=URIRef(value.datatype.value))
+        return Literal(value.value, datatype=URIRef(value.datatype.value), normalize=False)
 
 
 # Focus nodes -----------------------------------------------------------------------------------
@@ -658,6 +659,8 @@ def _min_inclusive_conforms(value: Node, minimum: Literal) -> bool:
     try:
         return compare_literal(value, minimum) >= 0
     except (TypeError, NotImplementedError):
+        return False
+    except ArithmeticError:  # "NaN"^^xsd:decimal: pyshacl raises; here it is simply not ≥
         return False
 
 
