@@ -17,15 +17,40 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
-from rdflib import RDF, XSD, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
+from rdflib import Literal, Namespace, URIRef
+from rdflib import namespace as rdflib_namespaces
 
 from . import countries
 from .model import Problem, Record
-from .uris import ATLAS, URIs, slug
+from .uris import URIs, slug
+from .uris import ATLAS as ATLAS_NAMESPACE
 
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+
+class _Kept:
+    """A namespace whose terms are built once: rdflib's namespaces build a new URIRef on
+    every attribute access, a fifth of the mapping's time."""
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = self[name]
+        setattr(self, name, value)
+        return value
+
+    def __getitem__(self, name: str) -> URIRef:
+        return URIRef(str(self._namespace) + name)
+
+
+ATLAS = _Kept(ATLAS_NAMESPACE)
+DCTERMS, ORG, PROV, SKOS = (_Kept(rdflib_namespaces.DCTERMS), _Kept(rdflib_namespaces.ORG),
+                            _Kept(rdflib_namespaces.PROV), _Kept(rdflib_namespaces.SKOS))
+RDF, XSD = _Kept(rdflib_namespaces.RDF), _Kept(rdflib_namespaces.XSD)
+VCARD = _Kept(Namespace("http://www.w3.org/2006/vcard/ns#"))
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 COLLECTIVITY_TYPES = {
@@ -67,6 +92,7 @@ def _fr(text: str) -> Literal:
     return Literal(text, lang="fr")
 
 
+@lru_cache(maxsize=1024)  # a few dozen years recur; rdflib parses each literal it builds
 def _year(year: int) -> Literal:
     return Literal(f"{year:04d}", datatype=XSD.gYear)
 
