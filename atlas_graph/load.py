@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -64,11 +65,7 @@ class LoadSummary:
 
 
 def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
-    """Parse, map and validate some captures (one pyshacl run for the whole chunk)."""
-    # Imported here, in the workers: pyshacl takes 0.15 s to import, and the server imports
-    # this module (for ``finalize``) without ever validating.
-    from .validate import validate_records
-
+    """Parse, map and validate some captures (one validation run for the whole chunk)."""
     paths, base, include_contacts = args
     uris = URIs(base)
     done: list[Processed] = []
@@ -89,16 +86,56 @@ def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
             continue
         mapped = map_record(result.record, uris, include_contacts)
         mapped_ok.append((path, sha, mapped, result.problems + mapped.problems))
-    graphs = [_graph(mapped.triples, scratch=True) for _, _, mapped, _ in mapped_ok]
-    entities = _graph(entity_triples((m for _, _, mapped, _ in mapped_ok for m in mapped.mentions), uris))
-    for (path, sha, mapped, problems), report in zip(mapped_ok, validate_records(graphs, entities)):
-        if not report.conforms:
-            problems += tuple(_violation_problem(path, v) for v in report.violations)
-            done.append(Processed(path, sha, None, b"", (), problems))
+    records = [nquads(mapped.triples, mapped.graph) for _, _, mapped, _ in mapped_ok]
+    entities = entity_triples((m for _, _, mapped, _ in mapped_ok for m in mapped.mentions), uris)
+    if _conforms_together(mapped_ok, records, entities, uris):
+        violations = [() for _ in mapped_ok]
+    else:  # pyshacl tells which records are at fault, and why
+        violations = _violations_by_record(mapped_ok, entities)
+    for (path, sha, mapped, problems), quads_of_record, found in zip(mapped_ok, records, violations):
+        if found:
+            done.append(Processed(path, sha, None, b"", (), problems + tuple(_violation_problem(path, v) for v in found)))
             continue
         mentions = tuple((m.uri, m.kind, m.label, m.country, m.parent) for m in mapped.mentions)
-        done.append(Processed(path, sha, mapped.record_id, nquads(mapped.triples, mapped.graph), mentions, problems))
+        done.append(Processed(path, sha, mapped.record_id, quads_of_record, mentions, problems))
     return done
+
+
+def _conforms_together(mapped: list, records: list[bytes], entities: list, uris: URIs) -> bool:
+    """The fast check: True when the chunk's records and the entities they mention, all in one
+    in-memory store, conform to every shape (the shapes compiled into SPARQL, see
+    :mod:`atlas_graph.shacl_sparql`) and no record describes or points to another record's
+    nodes, so that each record alone conforms too. False means: ask pyshacl."""
+    own = [{s for s, _, _ in m.triples} for _, _, m, _ in mapped]
+    every = set().union(*own)
+    if sum(map(len, own)) != len(every):  # two records describe one node
+        return False
+    for subjects, (_, _, m, _) in zip(own, mapped):
+        if any(o in every and o not in subjects for _, _, o in m.triples):
+            return False
+    store = ox.Store()
+    store.load(b"".join(records), format=ox.RdfFormat.N_QUADS)
+    store.extend(quads(entities, uris.entities_graph()))
+    return not _compiled_shapes().run(store)
+
+
+@cache
+def _compiled_shapes():
+    from .resources import shapes_graph
+    from .shacl_sparql import compile_shapes
+
+    return compile_shapes(shapes_graph())
+
+
+def _violations_by_record(mapped: list, entities: list) -> list[tuple]:
+    """Each record's violations, as pyshacl reports them (with the entities it reaches)."""
+    # Imported here, in the workers: pyshacl takes 0.15 s to import, and the server imports
+    # this module (for ``finalize``) without ever validating.
+    from .validate import validate_records
+
+    graphs = [_graph(m.triples, scratch=True) for _, _, m, _ in mapped]
+    reports = validate_records(graphs, _graph(entities))
+    return [report.violations if not report.conforms else () for report in reports]
 
 
 def _graph(triples, scratch: bool = False):

@@ -248,3 +248,33 @@ def test_a_store_with_the_first_records_json_format_is_still_read(records, tmp_p
 def _entities(store: Path) -> set:
     graph = ox.NamedNode(BASE + "graph/entities")
     return {q.triple for q in StoreDir(store).reader().store.quads_for_pattern(None, None, None, graph)}
+
+
+def _chunk(paths: list[Path]):
+    """What load's workers hold for a chunk: (path, sha, mapped record, problems), N-Quads
+    per record and the entities' triples."""
+    from atlas_graph.mapping import entity_triples, map_record
+    from atlas_graph.oxi import nquads
+    from atlas_graph.parse import parse_bytes
+
+    uris = URIs(BASE)
+    mapped = [(str(p), "", map_record(parse_bytes(p.read_bytes(), source=str(p), stem=p.stem).record, uris), ())
+              for p in paths]
+    records = [nquads(m.triples, m.graph) for _, _, m, _ in mapped]
+    entities = entity_triples((mention for _, _, m, _ in mapped for mention in m.mentions), uris)
+    return mapped, records, entities, uris
+
+
+def test_the_fast_check_passes_a_valid_chunk_and_hands_a_broken_one_to_pyshacl(records):
+    """load validates a chunk with the shapes compiled into SPARQL; only when that finds
+    something (or records share nodes) does pyshacl run to say which record is at fault."""
+    from atlas_graph.load import _conforms_together, _violations_by_record
+
+    paths = sorted(records.glob("synth_*.txt"))
+    assert _conforms_together(*_chunk(paths))
+    broken = records / "synth_000007.txt"
+    broken.write_text(broken.read_text("utf-8").replace(f"SYNTH-{SEED}-000007", f"SYNTH-{SEED}-000008"), "utf-8")
+    mapped, chunk_records, entities, uris = _chunk(paths)  # two records now describe one partnership
+    assert not _conforms_together(mapped, chunk_records, entities, uris)
+    faulty = [Path(path).name for (path, *_), found in zip(mapped, _violations_by_record(mapped, entities)) if found]
+    assert faulty == ["synth_000007.txt", "synth_000008.txt"]
