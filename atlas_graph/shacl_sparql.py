@@ -14,9 +14,10 @@ message. The set of (focus, path, value, source shape, component) is pyshacl's o
 in canonical form (``"01"^^xsd:decimal`` is stored as ``"1"``). :func:`rdflib_term` gives the
 rdflib term pyshacl is compared on.
 
-How: every constraint of every shape becomes one SELECT over the shape's focus nodes (its
-targets, or for a shape used through ``sh:node`` / ``sh:qualifiedValueShape``, the value nodes
-that reach it). Where SPARQL and pyshacl could disagree — a literal's lexical form that rdflib
+How: each shape becomes a few SELECTs over its focus nodes (its targets, or for a shape used
+through ``sh:node`` / ``sh:qualifiedValueShape``, the value nodes that reach it): one pass over
+its value nodes for every test of a single value (datatype, nodeKind, pattern, class,
+languageIn, minInclusive), one query per count, sh:hasValue or sh:uniqueLang. Where SPARQL and pyshacl could disagree — a literal's lexical form that rdflib
 may read differently from XSD, a ``sh:pattern`` on a string that is not plain printable ASCII,
 ``sh:minInclusive`` on a literal that is not a plain number — the query does not decide: it
 hands the value to a Python check that repeats pyshacl's own logic on the rdflib term. Those
@@ -80,6 +81,9 @@ PLAIN_NUMBERS = (XSD.decimal, XSD.integer)
 # _portable_pattern accepts: printable ASCII, so no newline (Python's $ also matches before a
 # final one) and no character where Unicode classes or case folding differ.
 PRINTABLE_ASCII = '^[ -~]*$'
+# A SHACL instance of a class; when the data has no rdfs:subClassOf at all, the queries ask
+# for rdf:type alone, which Oxigraph answers several times faster.
+INSTANCE_OF = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 
 
 class UnsupportedShape(ValueError):
@@ -113,7 +117,8 @@ class CompiledShapes:
 
     def run(self, store: ox.Store) -> list[ValidationResult]:
         """Every validation result on the union of all the graphs of ``store``."""
-        return [result for check in self.checks for result in check.run(store)]
+        data = _Data(store, store.query(f"ASK {{ ?class <{RDFS.subClassOf}> ?other }}", use_default_graph_as_union=True))
+        return [result for check in self.checks for result in check.run(data)]
 
     def __len__(self) -> int:
         return len(self.checks)
@@ -168,7 +173,7 @@ def _target_focus(shapes: Graph, shape: Node) -> str:
     if _implicit_class(shapes, shape, classes):
         target_classes.append(shape)
     for cls in target_classes:
-        branches.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {_sparql(shape, cls, iri=True)} .")
+        branches.append(f"?this {INSTANCE_OF} {_sparql(shape, cls, iri=True)} .")
     for node in shapes.objects(shape, SH.targetNode):
         if isinstance(node, BNode):
             raise UnsupportedShape(shape, "a blank node as sh:targetNode")
@@ -193,7 +198,7 @@ def _sparql(shape: Node, node: Node, iri: bool = False) -> str:
     if isinstance(node, URIRef):
         return f"<{node}>"
     if isinstance(node, Literal) and not iri:
-        return ox_term(node).__str__()
+        return str(ox_term(node))
     raise UnsupportedShape(shape, f"the term {node.n3()} where {'an IRI' if iri else 'an IRI or a literal'} is expected")
 
 
@@ -221,37 +226,60 @@ class _Shape:
 
 
 class _Check:
-    def run(self, store: ox.Store) -> Iterator[ValidationResult]:
+    def run(self, data: _Data) -> Iterator[ValidationResult]:
         raise NotImplementedError
 
 
-def _select(store: ox.Store, query: str):
-    return store.query(query, use_default_graph_as_union=True)
+@dataclass(frozen=True)
+class _Data:
+    """The store the checks query, and whether its data has a class hierarchy."""
+
+    store: ox.Store
+    has_subclasses: bool
+
+    def select(self, query: str) -> ox.QuerySolutions:
+        if not self.has_subclasses:
+            query = query.replace(INSTANCE_OF, f"<{RDF.type}>")
+        return self.store.query(query, use_default_graph_as_union=True)
 
 
 @dataclass(frozen=True)
-class _ValueCheck(_Check):
+class _ValueTest:
     """A test of each value node: ``conforms`` (SPARQL) true → fine; else, when ``doubtful``
     (SPARQL) is true, ``exact`` (Python, on the rdflib term) decides; else a result."""
 
-    shape: _Shape
     component: URIRef
     conforms: str
     doubtful: str = "false"
     exact: Callable[[Node], bool] | None = None
+
+
+@dataclass(frozen=True)
+class _ValueChecks(_Check):
+    """The value tests of one shape, in one query: one pass over its value nodes."""
+
+    shape: _Shape
+    tests: tuple[_ValueTest, ...]
     query: str = field(init=False)
 
     def __post_init__(self) -> None:
+        columns = " ".join(f"?ok{n} ?doubtful{n}" for n in range(len(self.tests)))
+        binds = " ".join(f"BIND(COALESCE({t.conforms}, false) AS ?ok{n}) BIND(COALESCE({t.doubtful}, true) AS ?doubtful{n})"
+                         for n, t in enumerate(self.tests))
+        all_ok = " && ".join(f"?ok{n}" for n in range(len(self.tests)))
         object.__setattr__(self, "query", (
-            f"SELECT DISTINCT ?this ?value ?doubtful WHERE {{ {self.shape.focus} {self.shape.values()} "
-            f"FILTER(!COALESCE({self.conforms}, false)) BIND(COALESCE({self.doubtful}, true) AS ?doubtful) }}"))
+            f"SELECT DISTINCT ?this ?value {columns} WHERE {{ {self.shape.focus} {self.shape.values()} "
+            f"{binds} FILTER(!({all_ok})) }}"))
 
-    def run(self, store: ox.Store) -> Iterator[ValidationResult]:
-        for row in _select(store, self.query):
+    def run(self, data: _Data) -> Iterator[ValidationResult]:
+        for row in data.select(self.query):
             value = row["value"]
-            if self.exact is not None and row["doubtful"].value == "true" and self.exact(rdflib_term(value)):
-                continue
-            yield self.shape.result(self.component, row["this"], value)
+            for n, test in enumerate(self.tests):
+                if row[f"ok{n}"].value == "true":
+                    continue
+                if test.exact is not None and row[f"doubtful{n}"].value == "true" and test.exact(rdflib_term(value)):
+                    continue
+                yield self.shape.result(test.component, row["this"], value)
 
 
 @dataclass(frozen=True)
@@ -262,8 +290,8 @@ class _FocusCheck(_Check):
     component: URIRef
     query: str
 
-    def run(self, store: ox.Store) -> Iterator[ValidationResult]:
-        for row in _select(store, self.query):
+    def run(self, data: _Data) -> Iterator[ValidationResult]:
+        for row in data.select(self.query):
             yield self.shape.result(self.component, row["this"])
 
 
@@ -275,12 +303,12 @@ class _NodeCheck(_Check):
     shape: _Shape
     inner: tuple[_Check, ...]
 
-    def run(self, store: ox.Store) -> Iterator[ValidationResult]:
-        failing = {r.focus for check in self.inner for r in check.run(store)}
+    def run(self, data: _Data) -> Iterator[ValidationResult]:
+        failing = {r.focus for check in self.inner for r in check.run(data)}
         if not failing:
             return
         query = f"SELECT DISTINCT ?this ?value WHERE {{ {self.shape.focus} {self.shape.values()} }}"
-        for row in _select(store, query):
+        for row in data.select(query):
             if row["value"] in failing:
                 yield self.shape.result(SH.NodeConstraintComponent, row["this"], row["value"])
 
@@ -294,11 +322,11 @@ class _QualifiedCheck(_Check):
     minimum: int | None
     maximum: int | None
 
-    def run(self, store: ox.Store) -> Iterator[ValidationResult]:
-        failing = {r.focus for check in self.inner for r in check.run(store)}
+    def run(self, data: _Data) -> Iterator[ValidationResult]:
+        failing = {r.focus for check in self.inner for r in check.run(data)}
         counts: dict = {}
         query = f"SELECT DISTINCT ?this ?value WHERE {{ {self.shape.focus} OPTIONAL {{ {self.shape.values()} }} }}"
-        for row in _select(store, query):
+        for row in data.select(query):
             value = row["value"]
             counts[row["this"]] = counts.get(row["this"], 0) + (value is not None and value not in failing)
         for focus, count in counts.items():
@@ -330,8 +358,10 @@ class _Compiler:
         if path is not None and not isinstance(path, URIRef):
             raise UnsupportedShape(node, "a sh:path that is not a single predicate")
         shape = _Shape(node, path, focus, self._severity(node), self._message(node))
-        checks = self._counts(shape) + self._values(shape) + self._languages(shape)
-        checks += self._has_value(shape) + self._nested(shape, using)
+        checks = self._counts(shape) + self._unique_lang(shape) + self._has_value(shape) + self._nested(shape, using)
+        tests = self._value_tests(shape)
+        if tests:
+            checks.append(_ValueChecks(shape, tuple(tests)))
         for prop in g.objects(node, SH.property):
             if path is not None:
                 raise UnsupportedShape(node, "sh:property on a property shape")
@@ -350,41 +380,34 @@ class _Compiler:
             if count is None or (parameter == SH.minCount and count == 0):
                 continue
             self._on_property_shape(shape, parameter)
-            checks.append(_FocusCheck(shape, component, (
-                f"SELECT ?this WHERE {{ {shape.focus} OPTIONAL {{ {shape.values()} }} }} "
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {test} {count})")))
+            checks.append(_FocusCheck(shape, component, _count_query(shape, test, count)))
         return checks
 
-    def _values(self, shape: _Shape) -> list[_Check]:
+    def _value_tests(self, shape: _Shape) -> list[_ValueTest]:
         g, node = self.g, shape.node
-        checks: list[_Check] = []
+        checks: list[_ValueTest] = []
         datatype = self._one(node, SH.datatype)
         if datatype is not None:
-            checks.append(_datatype_check(shape, _iri(node, datatype)))
+            checks.append(_datatype_test(_iri(node, datatype)))
         kind = self._one(node, SH.nodeKind)
         if kind is not None:
             if kind not in NODE_KINDS:
                 raise UnsupportedShape(node, f"sh:nodeKind {kind.n3()}")
-            checks.append(_ValueCheck(shape, SH.NodeKindConstraintComponent, NODE_KINDS[kind]))
+            checks.append(_ValueTest(SH.NodeKindConstraintComponent, NODE_KINDS[kind]))
         flags = list(g.objects(node, SH.flags))
         if len(flags) > 1:
             raise UnsupportedShape(node, "several sh:flags")
         for pattern in g.objects(node, SH.pattern):
             if not isinstance(pattern, Literal):
                 raise UnsupportedShape(node, "a sh:pattern that is not a literal")
-            checks.append(_pattern_check(shape, str(pattern), str(flags[0]) if flags else ""))
+            checks.append(_pattern_test(node, str(pattern), str(flags[0]) if flags else ""))
         for cls in g.objects(node, SH["class"]):
-            checks.append(_ValueCheck(shape, SH.ClassConstraintComponent,
-                                      f"EXISTS {{ ?value <{RDF.type}>/<{RDFS.subClassOf}>* {_sparql(node, cls, iri=True)} }}"))
+            checks.append(_ValueTest(SH.ClassConstraintComponent,
+                                     f"EXISTS {{ ?value {INSTANCE_OF} {_sparql(node, cls, iri=True)} }}"))
         for minimum in g.objects(node, SH.minInclusive):
             if not isinstance(minimum, Literal):
                 raise UnsupportedShape(node, "a sh:minInclusive that is not a literal")
-            checks.append(_min_inclusive_check(shape, minimum))
-        return checks
-
-    def _languages(self, shape: _Shape) -> list[_Check]:
-        node = shape.node
-        checks: list[_Check] = []
+            checks.append(_min_inclusive_test(minimum))
         language_list = self._one(node, SH.languageIn)
         if language_list is not None:
             items = list(Collection(self.g, language_list))
@@ -394,8 +417,13 @@ class _Compiler:
             known = "true" if "*" in wanted else (
                 f"(LCASE(lang(?value)) IN ({_strings(wanted)}) || "
                 f"LCASE(STRBEFORE(CONCAT(lang(?value), \"-\"), \"-\")) IN ({_strings(wanted)}))")
-            checks.append(_ValueCheck(shape, SH.LanguageInConstraintComponent,
-                                      f"(isLiteral(?value) && lang(?value) != \"\" && {known})"))
+            checks.append(_ValueTest(SH.LanguageInConstraintComponent,
+                                     f"(isLiteral(?value) && lang(?value) != \"\" && {known})"))
+        return checks
+
+    def _unique_lang(self, shape: _Shape) -> list[_Check]:
+        node = shape.node
+        checks: list[_Check] = []
         unique = self._one(node, SH.uniqueLang)
         if unique is not None:
             if not (isinstance(unique, Literal) and isinstance(unique.value, bool)):
@@ -484,6 +512,19 @@ class _Compiler:
         return str(messages[0]) if messages else "does not conform"
 
 
+def _count_query(shape: _Shape, test: str, count: int) -> str:
+    """The focus nodes with fewer (test "<") or more (">") than ``count`` values; at least one
+    and at most one, the common cases, without counting (twice as fast)."""
+    value = f"?this <{shape.path}>"
+    if (test, count) == ("<", 1):
+        return f"SELECT ?this WHERE {{ {shape.focus} FILTER NOT EXISTS {{ {value} ?value }} }}"
+    if (test, count) == (">", 1):
+        return (f"SELECT DISTINCT ?this WHERE {{ {shape.focus} {value} ?value . {value} ?other . "
+                "FILTER(!sameTerm(?value, ?other)) }")
+    return (f"SELECT ?this WHERE {{ {shape.focus} OPTIONAL {{ {value} ?value }} }} "
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {test} {count})")
+
+
 def _iri(shape: Node, node: Node) -> URIRef:
     if not isinstance(node, URIRef):
         raise UnsupportedShape(shape, f"the term {node.n3()} where an IRI is expected")
@@ -496,25 +537,24 @@ def _strings(values: set[str]) -> str:
 
 def _string(text: str) -> str:
     """A SPARQL string literal of ``text``."""
-    return ox.Literal(text).__str__()
+    return str(ox.Literal(text))
 
 
 # datatype, pattern and minInclusive: SPARQL where it surely agrees with pyshacl, else Python
 
 
-def _datatype_check(shape: _Shape, datatype: URIRef) -> _ValueCheck:
+def _datatype_test(datatype: URIRef) -> _ValueTest:
     component = SH.DatatypeConstraintComponent
     if datatype == RDF.langString:
-        return _ValueCheck(shape, component, "(isLiteral(?value) && lang(?value) != \"\")")
+        return _ValueTest(component, "(isLiteral(?value) && lang(?value) != \"\")")
     if datatype == XSD.string:
-        return _ValueCheck(shape, component, f"(isLiteral(?value) && datatype(?value) = <{XSD.string}>)")
+        return _ValueTest(component, f"(isLiteral(?value) && datatype(?value) = <{XSD.string}>)")
     well_typed = WELL_TYPED.get(datatype)
     conforms = "false" if well_typed is None else (
         f"(isLiteral(?value) && lang(?value) = \"\" && datatype(?value) = <{datatype}> && "
         f"REGEX(STR(?value), {_string(well_typed)})"
         + (f" && isLiteral(<{XSD.date}>(STR(?value)))" if datatype == XSD.date else "") + ")")
-    return _ValueCheck(shape, component, conforms, "isLiteral(?value)",
-                       lambda value: _datatype_conforms(value, datatype))
+    return _ValueTest(component, conforms, "isLiteral(?value)", lambda value: _datatype_conforms(value, datatype))
 
 
 def _datatype_conforms(value: Node, datatype: URIRef) -> bool:
@@ -543,19 +583,19 @@ def _actual_datatype(value: Literal, datatype: URIRef) -> bool:
     return expected is None or isinstance(value.value, expected)
 
 
-def _pattern_check(shape: _Shape, pattern: str, flags: str) -> _ValueCheck:
+def _pattern_test(shape: Node, pattern: str, flags: str) -> _ValueTest:
     python_flags = (re.I if "i" in flags.lower() else 0) | (re.M if "m" in flags.lower() else 0)
     try:
         compiled = re.compile(pattern, python_flags)  # pyshacl only knows the i and m flags
     except re.error as error:
-        raise UnsupportedShape(shape.node, f"the sh:pattern {pattern!r} ({error})") from None
+        raise UnsupportedShape(shape, f"the sh:pattern {pattern!r} ({error})") from None
     exact = lambda value: _pattern_conforms(value, compiled)  # noqa: E731
     sparql_flags = ", \"i\"" if python_flags & re.I else ""
     if not (_portable_pattern(pattern, bool(python_flags & re.I)) and _oxigraph_accepts(pattern, sparql_flags)):
-        return _ValueCheck(shape, SH.PatternConstraintComponent, "false", "!isBlank(?value)", exact)
+        return _ValueTest(SH.PatternConstraintComponent, "false", "!isBlank(?value)", exact)
     printable = f"REGEX(STR(?value), {_string(PRINTABLE_ASCII)})"
-    return _ValueCheck(
-        shape, SH.PatternConstraintComponent,
+    return _ValueTest(
+        SH.PatternConstraintComponent,
         f"(!isBlank(?value) && {printable} && REGEX(STR(?value), {_string(pattern)}{sparql_flags}))",
         f"(!isBlank(?value) && !{printable})", exact)
 
@@ -638,13 +678,13 @@ def _class_end(pattern: str, position: int) -> int:
     return position + 1
 
 
-def _min_inclusive_check(shape: _Shape, minimum: Literal) -> _ValueCheck:
+def _min_inclusive_test(minimum: Literal) -> _ValueTest:
     conforms = "false"
     if minimum.datatype in PLAIN_NUMBERS and not getattr(minimum, "ill_typed", False):
         plain = " || ".join(f"(datatype(?value) = <{t}> && REGEX(STR(?value), {_string(WELL_TYPED[t])}))"
                             for t in PLAIN_NUMBERS)
         conforms = f"(isLiteral(?value) && ({plain}) && ?value >= {ox_term(minimum)})"
-    return _ValueCheck(shape, SH.MinInclusiveConstraintComponent, conforms, "isLiteral(?value)",
+    return _ValueTest(SH.MinInclusiveConstraintComponent, conforms, "isLiteral(?value)",
                        lambda value: _min_inclusive_conforms(value, minimum))
 
 

@@ -261,7 +261,8 @@ ex:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ;
     [ sh:path ex:label ; sh:languageIn ( "fr" "en-GB" ) ; sh:uniqueLang true ; sh:severity sh:Warning ] ,
     [ sh:path ex:label ; sh:qualifiedValueShape [ sh:languageIn ( "en" ) ] ; sh:qualifiedMaxCount 1 ] ,
     [ sh:path ex:link ; sh:nodeKind sh:BlankNodeOrIRI ; sh:node ex:LinkedShape ] ,
-    [ sh:path ex:off ; sh:minCount 1 ; sh:deactivated true ] .
+    [ sh:path ex:off ; sh:minCount 1 ; sh:deactivated true ] ,
+    [ sh:path ex:link ; sh:class ex:Thing ] .
 ex:LinkedShape a sh:NodeShape ; sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:datatype xsd:string ] .
 ex:NodeTargets a sh:NodeShape ; sh:targetNode ex:a, "x" ; sh:targetSubjectsOf ex:link ; sh:nodeKind sh:Literal .
 ex:Kind a sh:NodeShape, rdfs:Class ; sh:hasValue ex:a .
@@ -278,6 +279,8 @@ ex:a a ex:Thing ; ex:amount "1e3"^^xsd:decimal, "-0.0"^^xsd:decimal, "1.50"^^xsd
   ex:link ex:b, ex:c, "lit" .
 ex:b ex:name "B" . ex:c ex:name "C"@fr .
 ex:k a ex:Kind .
+ex:s a ex:SubThing ; ex:amount -2 ; ex:link ex:d . ex:SubThing <http://www.w3.org/2000/01/rdf-schema#subClassOf> ex:Thing .
+ex:d a ex:SubThing .
 """
 
 
@@ -286,6 +289,12 @@ def test_the_corners_of_each_component_as_pyshacl_sees_them() -> None:
     found = assert_same_as_pyshacl(Graph().parse(data=EDGE_DATA, format="turtle"),
                                    compile_shapes(shapes), shapes)
     components = {component.value.split("#")[1] for *_, component in found}
+    assert (ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/amount")) in {
+        (focus, path) for focus, path, *_ in found}  # a target through rdfs:subClassOf
+    assert any(focus.value == "http://example.org/a" and value == ox.NamedNode("http://example.org/b")
+               and component.value.endswith("ClassConstraintComponent") for focus, _, value, _, component in found)
+    assert not any(value == ox.NamedNode("http://example.org/d") and component.value.endswith("ClassConstraintComponent")
+                   for *_, value, _, component in found)
     assert components >= {"DatatypeConstraintComponent", "MinInclusiveConstraintComponent",
                           "PatternConstraintComponent", "LanguageInConstraintComponent",
                           "UniqueLangConstraintComponent", "QualifiedMaxCountConstraintComponent",
