@@ -1,13 +1,18 @@
 """Where the routes read the graph: the embedded Oxigraph store or a remote SPARQL 1.1 store.
 
-A *reader* offers what entity descriptions and the service description need:
+A *reader* offers what entity descriptions and the service description need, each over the
+dataset's union of named graphs (as the SPARQL endpoint's default graph), each triple once:
 
-- ``query(text)``: a SELECT or ASK over the dataset (default graph: the union of the named
-  graphs), as pyoxigraph solutions or a boolean;
+- ``query(text)``: a SELECT or ASK, as pyoxigraph solutions or a boolean;
+- ``has_subject(node)``: whether the node is the subject of any triple;
+- ``outgoing(node)`` / ``incoming(node)``: the triples with the node as subject / object;
+- ``owned(entity, own, ours)``: the triples of the resources ``entity`` links to (but not
+  through ``rdf:type``) that are blank nodes, under ``own`` or not under ``ours``;
 - ``label_triples(iris, predicates)``: the triples ``iri predicate ?label``;
 - ``named_graphs()``.
 
-:class:`EmbeddedReader` answers from a pyoxigraph store with index lookups (fast, in process);
+:class:`EmbeddedReader` answers from a pyoxigraph store with index lookups (fast, in process:
+a description costs a few dozen lookups, no query to parse and plan);
 :class:`RemoteReader` sends SPARQL to the remote store. :func:`run_remote_query` is the remote
 counterpart of the query processes: the ``/sparql`` query sent to the remote store, its result
 written in the client's format with the same row cap.
@@ -16,6 +21,7 @@ written in the client's format with the same row cap.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
@@ -29,6 +35,26 @@ from .sparql_results import QueryTimeout, write_boolean, write_solutions, write_
 from .sparql_text import keywords, uses_service
 
 LABELS_PER_QUERY = 200  # IRIs per VALUES block when labels are read remotely
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+_OUTGOING = "SELECT DISTINCT ?p ?o WHERE { ?entity ?p ?o }"
+_INCOMING = "SELECT DISTINCT ?s ?p WHERE { ?s ?p ?entity }"
+_OWNED = f"""
+SELECT DISTINCT ?r ?p ?o WHERE {{
+  ?entity ?link ?r . ?r ?p ?o .
+  FILTER(?link != <{RDF_TYPE}>)
+  FILTER(isBlank(?r) || STRSTARTS(STR(?r), ?own) || !STRSTARTS(STR(?r), ?ours))
+}}
+"""
+
+
+def is_owned(link: ox.NamedNode, target, own: str, ours: str) -> bool:
+    """Whether a description of the entity includes ``target``'s triples (see :meth:`EmbeddedReader.owned`)."""
+    if link.value == RDF_TYPE:
+        return False
+    if isinstance(target, ox.BlankNode):
+        return True
+    return isinstance(target, ox.NamedNode) and (target.value.startswith(own) or not target.value.startswith(ours))
 
 
 class EmbeddedReader:
@@ -37,6 +63,26 @@ class EmbeddedReader:
 
     def query(self, text: str, use_default_graph_as_union: bool = True):
         return self.store.query(text, use_default_graph_as_union=use_default_graph_as_union)
+
+    def has_subject(self, node: ox.NamedNode) -> bool:
+        return any(not isinstance(q.graph_name, ox.DefaultGraph)
+                   for q in self.store.quads_for_pattern(node, None, None))
+
+    def outgoing(self, node: ox.NamedNode | ox.BlankNode) -> set[ox.Triple]:
+        return {ox.Triple(node, q.predicate, q.object) for q in self.store.quads_for_pattern(node, None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph)}
+
+    def incoming(self, node: ox.NamedNode) -> set[ox.Triple]:
+        return {ox.Triple(q.subject, q.predicate, node) for q in self.store.quads_for_pattern(None, None, node)
+                if not isinstance(q.graph_name, ox.DefaultGraph)}
+
+    def owned(self, entity: ox.NamedNode, own: str, ours: str,
+              outgoing: Iterable[ox.Triple] | None = None) -> set[ox.Triple]:
+        """The triples of the resources ``entity`` owns; ``outgoing``: its triples, when
+        already read."""
+        links = self.outgoing(entity) if outgoing is None else outgoing
+        targets = {t.object for t in links if is_owned(t.predicate, t.object, own, ours)}
+        return {triple for target in targets for triple in self.outgoing(target)}
 
     def label_triples(self, iris: Iterable[str], predicates: Sequence[str]) -> set[ox.Triple]:
         """One index lookup per IRI and predicate: for the thousand resources of a much-linked
@@ -61,6 +107,21 @@ class RemoteReader:
             raise ValueError("a remote store is queried with the union of its graphs as default graph")
         return self.remote.select(text, self.timeout)
 
+    def has_subject(self, node: ox.NamedNode) -> bool:
+        return bool(self.query(f"ASK {{ {node} ?p ?o }}"))
+
+    def outgoing(self, node: ox.NamedNode) -> set[ox.Triple]:
+        return {ox.Triple(node, row["p"], row["o"]) for row in self.query(_fill(_OUTGOING, entity=node))}
+
+    def incoming(self, node: ox.NamedNode) -> set[ox.Triple]:
+        return {ox.Triple(row["s"], row["p"], node) for row in self.query(_fill(_INCOMING, entity=node))}
+
+    def owned(self, entity: ox.NamedNode, own: str, ours: str,
+              outgoing: Iterable[ox.Triple] | None = None) -> set[ox.Triple]:
+        """One query (the store joins; ``outgoing`` is not needed)."""
+        text = _fill(_OWNED, entity=entity, own=ox.Literal(own), ours=ox.Literal(ours))
+        return {ox.Triple(row["r"], row["p"], row["o"]) for row in self.query(text)}
+
     def label_triples(self, iris: Iterable[str], predicates: Sequence[str]) -> set[ox.Triple]:
         """A few SELECTs with VALUES blocks (one request per :data:`LABELS_PER_QUERY` IRIs)."""
         iris = list(iris)
@@ -74,6 +135,14 @@ class RemoteReader:
 
     def named_graphs(self) -> list[ox.NamedNode]:
         return [ox.NamedNode(g) for g in sorted(self.remote.graph_counts(self.timeout))]
+
+
+def _fill(query: str, **terms: ox.NamedNode | ox.Literal) -> str:
+    """``query`` with each ``?name`` of ``terms`` replaced by that term, in one pass.
+
+    Remote stores take no bindings, so the terms are written into the text, in their
+    N-Triples form (safe: NamedNode and Literal validate and escape)."""
+    return re.sub(r"\?(\w+)", lambda m: str(terms[m[1]]) if m[1] in terms else m[0], query)
 
 
 def reader_for(store) -> EmbeddedReader | RemoteReader:

@@ -17,7 +17,6 @@ A description holds:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -44,18 +43,6 @@ PREFIXES = {
 LABEL_PREDICATES = (SKOS + "prefLabel", DCT + "title", RDFS + "label")
 #: At most this many incoming links are described; the rest are counted.
 INCOMING_CAP = 1000
-
-_OUTGOING = "SELECT DISTINCT ?p ?o WHERE { ?entity ?p ?o } ORDER BY ?p ?o"
-_INCOMING = "SELECT ?s ?p WHERE { ?s ?p ?entity }"  # sorted and capped here: faster than ORDER BY
-_OWNED = """
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-SELECT DISTINCT ?r ?p ?o WHERE {
-  ?entity ?link ?r . ?r ?p ?o .
-  FILTER(?link != rdf:type)
-  FILTER(isBlank(?r) || STRSTARTS(STR(?r), ?own) || !STRSTARTS(STR(?r), ?ours))
-} ORDER BY ?r ?p ?o
-"""
-
 
 @dataclass(frozen=True)
 class Description:
@@ -85,26 +72,25 @@ def entity_uri(base_uri: str, path: str) -> ox.NamedNode | None:
 
 def exists(store, entity: ox.NamedNode) -> bool:
     """Whether the store says anything about ``entity`` (as a subject, in any graph)."""
-    return bool(reader_for(store).query(f"ASK {{ {entity} ?p ?o }}"))
+    return reader_for(store).has_subject(entity)
 
 
 def describe(store, entity: ox.NamedNode, base_uri: str,
              incoming_cap: int = INCOMING_CAP) -> Description | None:
-    """The description of ``entity`` (see the module docstring), or None if it is unknown."""
+    """The description of ``entity`` (see the module docstring), or None if it is unknown.
+
+    Each part is in a stable order (the bytes served must not depend on the process that
+    read them: the ETag says they do not)."""
     store = reader_for(store)
-    outgoing = tuple(ox.Triple(entity, row["p"], row["o"]) for row in _select(store, _OUTGOING, entity))
+    outgoing = sorted(store.outgoing(entity), key=_triple_key)
     if not outgoing:
         return None
-    links = sorted({(row["p"].value, str(row["s"])): ox.Triple(row["s"], row["p"], entity)
-                    for row in _select(store, _INCOMING, entity)}.items())
-    incoming = tuple(triple for _, triple in links[:incoming_cap])
-    total = len(links)
-    owned = tuple(ox.Triple(row["r"], row["p"], row["o"]) for row in _select(
-        store, _OWNED, entity,
-        own=ox.Literal(entity.value + "/"), ours=ox.Literal(f"{base_uri}id/")))
+    links = sorted(store.incoming(entity), key=lambda t: (t.predicate.value, str(t.subject)))
+    incoming = tuple(links[:incoming_cap])
+    owned = sorted(store.owned(entity, entity.value + "/", f"{base_uri}id/", outgoing), key=_triple_key)
     linked = [t.object for t in (*outgoing, *owned)] + [t.subject for t in incoming]
-    labels = tuple(t for t in label_triples(store, linked) if t.subject != entity)
-    return Description(entity, outgoing, incoming, total, owned, labels)
+    labels = tuple(label_triples(store, (r for r in linked if r != entity)))
+    return Description(entity, tuple(outgoing), incoming, len(links), tuple(owned), labels)
 
 
 def label_triples(store, resources: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal]) -> list[ox.Triple]:
@@ -113,14 +99,14 @@ def label_triples(store, resources: Iterable[ox.NamedNode | ox.BlankNode | ox.Li
     return sorted(reader_for(store).label_triples(named, LABEL_PREDICATES), key=str)
 
 
-def _select(store, query: str, entity: ox.NamedNode, **terms: ox.Literal):
-    """Run ``query`` with ``?entity`` and each ``?name`` of ``terms`` replaced by that term.
+def _term_key(term) -> tuple[int, str]:
+    """SPARQL's order of kinds (blank nodes, IRIs, literals), then the N-Triples form."""
+    rank = 0 if isinstance(term, ox.BlankNode) else 1 if isinstance(term, ox.NamedNode) else 2
+    return rank, str(term)
 
-    pyoxigraph's substitutions only bind projected variables, so the terms are written into
-    the text, in their N-Triples form (safe: NamedNode and Literal validate and escape)."""
-    values = {"entity": entity, **terms}
-    text = re.sub(r"\?(\w+)", lambda m: str(values[m[1]]) if m[1] in values else m[0], query)
-    return store.query(text)
+
+def _triple_key(triple: ox.Triple) -> tuple:
+    return _term_key(triple.subject), triple.predicate.value, _term_key(triple.object)
 
 
 # The document ------------------------------------------------------------------------------
