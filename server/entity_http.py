@@ -11,11 +11,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from importlib.metadata import version
+from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Response, current_app, request, url_for
-from werkzeug.http import is_resource_modified
+from werkzeug.http import http_date, is_resource_modified, quote_etag
+
+from atlas_graph.store import Generation
 
 from .describe import Description, describe, entity_uri, exists
 from .errors import HttpError
@@ -61,6 +65,25 @@ def atlas() -> AtlasService:
     return current_app.extensions["atlas"]
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """What one request reads: the current generation, and the graph to describe entities
+    from (that generation's store, or the remote store). Taken once per request, so that the
+    validators, the body and any cache entry all come from the same generation."""
+
+    generation: Generation
+    graph: object  # a pyoxigraph store or a reader from .backend
+    remote: bool
+
+
+def snapshot() -> Snapshot:
+    service = atlas()
+    generation = service.generation()
+    if service.remote:
+        return Snapshot(generation, service.store(), remote=True)
+    return Snapshot(generation, generation.store, remote=False)
+
+
 def find_entity(path: str) -> ox.NamedNode:
     """The entity ``B id/{path}``; HttpError 404 when the store knows nothing about it."""
     service = atlas()
@@ -92,37 +115,56 @@ def dataset_uri() -> str:
 # Validators -------------------------------------------------------------------------------
 
 
-def etag(path: str, variant: str) -> str:
+def etag(path: str, variant: str, generation: Generation | None = None) -> str:
     """Strong ETag: the bytes depend only on the store generation, the entity and the variant
     (and on the code that renders them, hence the version)."""
-    generation = atlas().generation().name
+    name = (generation or atlas().generation()).name
     digest = hashlib.sha256(f"{CODE_VERSION}\0{path}\0{variant}".encode()).hexdigest()[:16]
-    return f"{generation}-{digest}"
+    return f"{name}-{digest}"
 
 
-def last_modified() -> datetime:
+def last_modified(generation: Generation | None = None) -> datetime:
     """When the data last changed: the store's statistics, else the generation's folder."""
-    generation = atlas().generation()
-    modified = generation.stats().get("modified")
+    generation = generation or atlas().generation()
+    return _moment(generation.path, generation.stats().get("modified"))
+
+
+#: The request headers (WSGI names) that can make a GET conditional here.
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_RANGE")
+
+
+@lru_cache(maxsize=16)
+def _http_date(moment: datetime) -> str:
+    return http_date(moment)
+
+
+@lru_cache(maxsize=16)
+def _moment(folder: Path, modified: str | None) -> datetime:
+    """``modified`` (ISO 8601) as a UTC datetime to the second, else the folder's mtime; the
+    same for every request on a generation, so computed once."""
     try:
         moment = datetime.fromisoformat(modified) if modified else None
     except ValueError:
         moment = None
     if moment is None:
-        moment = datetime.fromtimestamp(generation.path.stat().st_mtime, UTC)
+        moment = datetime.fromtimestamp(folder.stat().st_mtime, UTC)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
-def validate(response: Response, path: str, variant: str) -> Response | None:
+def validate(response: Response, path: str, variant: str, generation: Generation | None = None) -> Response | None:
     """Put the validators and caching headers on ``response``; when the client's copy is
     current (If-None-Match / If-Modified-Since), return the 304 to answer with instead."""
-    response.set_etag(etag(path, variant))
-    response.last_modified = last_modified()
-    response.cache_control.public = True
-    response.cache_control.no_cache = True  # always revalidate: a load may change the data
-    if is_resource_modified(request.environ, etag=response.get_etag()[0], last_modified=response.last_modified):
+    generation = generation or atlas().generation()
+    tag = etag(path, variant, generation)
+    modified = last_modified(generation)
+    response.headers["ETag"] = quote_etag(tag)
+    response.headers["Last-Modified"] = _http_date(modified)
+    response.headers["Cache-Control"] = "public, no-cache"  # always revalidate: a load may change the data
+    if not any(name in request.environ for name in CONDITIONAL_HEADERS):
+        return None
+    if is_resource_modified(request.environ, etag=tag, last_modified=modified):
         return None
     not_modified = Response(status=304)
     for name in ("ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Location", "Link"):
@@ -135,16 +177,28 @@ def validate(response: Response, path: str, variant: str) -> Response | None:
 
 
 def page_url(path: str) -> str:
-    return url_for("pages.page", path=path, _external=True)
+    return _urls(request.root_url, path)[1]
 
 
 def data_url(path: str, extension: str | None = None) -> str:
-    return url_for("linked_data.data", path=f"{path}.{extension}" if extension else path, _external=True)
+    url = _urls(request.root_url, path)[0]
+    return f"{url}.{extension}" if extension else url  # an extension needs no quoting
+
+
+@lru_cache(maxsize=4096)
+def _urls(root: str, path: str) -> tuple[str, str]:
+    """(data URL, page URL) of ``B id/{path}`` for requests under ``root`` (the request's
+    scheme, host and script root, all that ``url_for`` takes from it). Remembered: every
+    ``/data`` and ``/page`` response links both, and building them is most of a cached
+    response's own work."""
+    return (url_for("linked_data.data", path=path, _external=True),
+            url_for("pages.page", path=path, _external=True))
 
 
 def alternate_links(path: str, *, except_extension: str | None = None, html: bool = True) -> str:
     """A ``Link`` header value naming the entity's other representations."""
-    links = [f'<{data_url(path, f.extension)}>; rel="alternate"; type="{f.media_type}"'
+    data = data_url(path)
+    links = [f'<{data}.{f.extension}>; rel="alternate"; type="{f.media_type}"'
              for f in RDF_FORMATS if f.extension != except_extension]
     if html:
         links.append(f'<{page_url(path)}>; rel="alternate"; type="text/html"')

@@ -8,28 +8,29 @@ and sets the HTTP headers (Vary, ETag, Last-Modified, Link, Content-Location, CO
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, current_app, redirect, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from atlas_graph.store import StoreError
 
-from .describe import PREFIXES, Document, document_triples
+from .describe import PREFIXES, Document, describe, document_triples, entity_uri, exists
 from .entity_http import (
     BY_EXTENSION,
     HTML_TYPES,
     RDF_FORMATS,
     RDF_OFFERED,
     RdfFormat,
+    Snapshot,
     alternate_links,
     atlas,
     data_document_uri,
     data_url,
     dataset_uri,
-    describe_entity,
     find_entity,
     last_modified,
     page_url,
     rdf_format,
+    snapshot,
     validate,
 )
 from .errors import (
@@ -41,12 +42,17 @@ from .errors import (
     preflight_response,
 )
 from .negotiation import best_match
+from .response_cache import Rendered, ResponseCache
 
 blueprint = Blueprint("linked_data", __name__)
 blueprint.register_error_handler(HttpError, handle_http_error)
 blueprint.register_error_handler(HTTPException, handle_werkzeug_error)
 blueprint.register_error_handler(StoreError, lambda error: error_response(503, str(error)))
 blueprint.after_request(add_cors_headers)
+
+#: Where each app keeps its cache of rendered descriptions (one per app, hence per process).
+CACHE = "atlas.data_cache"
+blueprint.record_once(lambda state: state.app.extensions.setdefault(CACHE, ResponseCache.from_environment()))
 
 #: ``B id/dataset`` names the dataset itself, which the VoID description describes.
 DATASET_PATH = "dataset"
@@ -76,52 +82,74 @@ def data(path: str) -> Response:
     """The entity's description: in the format its extension names, else the one negotiated."""
     if request.method == "OPTIONS":
         return preflight_response()
+    now = snapshot()
     stem, _, extension = path.rpartition(".")
-    entity = _known(stem) if stem and extension in BY_EXTENSION else None
-    if entity is not None:
-        return _representation(stem, entity, BY_EXTENSION[extension], negotiated=False)
-    entity = find_entity(path)
+    if stem and extension in BY_EXTENSION:  # else, or when ``stem`` names nothing, ``path.ttl`` may be a name
+        response = _representation(now, stem, BY_EXTENSION[extension], negotiated=False)
+        if response is not None:
+            return response
     wanted = best_match(RDF_OFFERED, request.headers.get("Accept"))
-    if wanted is None:
-        offered = ", ".join(f.media_type for f in RDF_FORMATS)
-        suffixes = ", ".join(f".{f.extension}" for f in RDF_FORMATS)
-        raise HttpError(406, f"Not acceptable: the data about this entity is offered as {offered} "
-                             f"(or add {suffixes} to the URL); its HTML page is at {page_url(path)}.",
-                        {"Link": alternate_links(path)})
-    return _representation(path, entity, rdf_format(wanted), negotiated=True)
+    response = _representation(now, path, rdf_format(wanted), negotiated=True) if wanted else None
+    if response is not None:
+        return response
+    find_entity(path)  # 404 when there is nothing to describe
+    offered = ", ".join(f.media_type for f in RDF_FORMATS)
+    suffixes = ", ".join(f".{f.extension}" for f in RDF_FORMATS)
+    raise HttpError(406, f"Not acceptable: the data about this entity is offered as {offered} "
+                         f"(or add {suffixes} to the URL); its HTML page is at {page_url(path)}.",
+                    {"Link": alternate_links(path)})
 
 
-def _known(path: str) -> ox.NamedNode | None:
-    """The entity of ``path``, or None when there is none (``path.ttl`` may then be a name)."""
-    try:
-        return find_entity(path)
-    except HttpError:
-        return None
+def _representation(now: Snapshot, path: str, fmt: RdfFormat, *, negotiated: bool) -> Response | None:
+    """The description of ``B id/{path}`` as ``fmt`` (or a 304); None when there is no such entity.
 
-
-def _representation(path: str, entity: ox.NamedNode, fmt: RdfFormat, *, negotiated: bool) -> Response:
+    Rendered bodies are kept per generation (:mod:`.response_cache`): a popular entity is
+    described and serialised once per worker process and generation."""
     response = Response(content_type=fmt.content_type)
     response.headers["Link"] = alternate_links(path, except_extension=None if negotiated else fmt.extension)
     if negotiated:
         response.vary.add("Accept")
         response.headers["Content-Location"] = data_url(path, fmt.extension)
-    not_modified = validate(response, path, fmt.extension)
+    not_modified = validate(response, path, fmt.extension, now.generation)
+    cache = None if now.remote else current_app.extensions[CACHE]
+    key = (path, fmt.extension)
+    rendered = cache.get(now.generation.name, key) if cache is not None else None
+    if rendered is None:
+        entity = entity_uri(atlas().config.base_uri, path)
+        if entity is None:
+            return None
+        if not_modified is not None:
+            return not_modified if exists(now.graph, entity) else None
+        rendered = _render(now, path, entity, fmt)
+        if rendered is None:
+            return None
+        if cache is not None:
+            cache.put(now.generation.name, key, rendered)
     if not_modified is not None:
         return not_modified
-    service = atlas()
-    description = describe_entity(path, entity)
+    response.set_data(rendered.body)
+    response.headers.extend(rendered.headers)
+    return response
+
+
+def _render(now: Snapshot, path: str, entity: ox.NamedNode, fmt: RdfFormat) -> Rendered | None:
+    """The data document about ``entity`` serialised as ``fmt``, or None if it is unknown."""
+    config = atlas().config
+    description = describe(now.graph, entity, config.base_uri)
+    if description is None:
+        return None
     document = Document(
         uri=data_document_uri(path),
         formats=tuple((data_document_uri(path, f.extension), f.media_type) for f in RDF_FORMATS),
         dataset=dataset_uri(),
-        modified=last_modified().isoformat().replace("+00:00", "Z"),
+        modified=last_modified(now.generation).isoformat().replace("+00:00", "Z"),
     )
     triples = description.triples() + document_triples(
-        document, description, service.config.endpoint_url or f"{service.config.base_uri}sparql")
+        document, description, config.endpoint_url or f"{config.base_uri}sparql")
     # grouped by subject, the entity first: Turtle and RDF/XML then nest each subject's triples
     triples.sort(key=lambda t: (t.subject != description.entity, str(t.subject)))
-    response.set_data(ox.serialize(triples, format=fmt.serializer, prefixes=PREFIXES))
+    headers = ()
     if description.incoming_truncated:
-        response.headers["X-Atlas-Truncated"] = (
-            f"true; {len(description.incoming)} of {description.incoming_total} incoming links listed")
-    return response
+        headers = (("X-Atlas-Truncated",
+                    f"true; {len(description.incoming)} of {description.incoming_total} incoming links listed"),)
+    return Rendered(ox.serialize(triples, format=fmt.serializer, prefixes=PREFIXES), headers)
