@@ -29,6 +29,7 @@ EXPOSED_HEADERS = (
     "X-Atlas-Row-Cap",
     "X-Atlas-Truncated",
 )
+EXPOSED = ", ".join(EXPOSED_HEADERS)
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 ALLOWED_REQUEST_HEADERS = "Accept, Authorization, Content-Type"
 
@@ -69,7 +70,7 @@ def add_cors_headers(response: Response) -> Response:
     """Let any origin read the response (the data is public; updates need a bearer token,
     which is not a cookie, so ``*`` is safe)."""
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = ", ".join(EXPOSED_HEADERS)
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED
     return response
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Short names accepted by the ``format`` parameter, to the media type they stand for.
 FORMAT_NAMES: dict[str, str] = {
@@ -101,7 +102,10 @@ def parse_accept(header: str | None) -> list[MediaRange]:
 
 def quality(header: str | None, media_type: str) -> float:
     """How much the client wants ``media_type`` (1.0 when there is no ``Accept`` header)."""
-    ranges = parse_accept(header)
+    return _quality(parse_accept(header), media_type)
+
+
+def _quality(ranges: Sequence[MediaRange], media_type: str) -> float:
     if not ranges:
         return 1.0
     matching = [r for r in ranges if r.matches(media_type)]
@@ -112,9 +116,17 @@ def quality(header: str | None, media_type: str) -> float:
 
 def best_match(offered: Sequence[str], header: str | None) -> str | None:
     """The offered type the client likes best, or ``None`` when it accepts none of them."""
+    return _best_match(tuple(offered), header)
+
+
+@lru_cache(maxsize=512)
+def _best_match(offered: tuple[str, ...], header: str | None) -> str | None:
+    """Remembered: clients send the same few headers again and again, and every request
+    negotiates (its format, or the format of an error message)."""
+    ranges = parse_accept(header)
     best, best_q = None, 0.0
     for media_type in offered:
-        q = quality(header, media_type)
+        q = _quality(ranges, media_type)
         if q > best_q:
             best, best_q = media_type, q
     return best
