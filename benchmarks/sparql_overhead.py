@@ -5,8 +5,8 @@ serves a store made by ``atlas-graph load`` with ``atlas-graph serve`` (as ``mak
 and times each query of the mix over HTTP and on raw pyoxigraph (``Store.query`` + JSON, in this
 process). With ``--baseline SRC`` a second server runs the same store from another source tree
 (a folder holding an ``atlas_graph`` package, put first on its PYTHONPATH): the version to
-compare with. The runs are interleaved (one HTTP request to each server, one raw run, again), so
-that a busy shared machine slows all of them alike. Prints p50s and HTTP ÷ raw per round, their
+compare with. The runs are interleaved (one HTTP request to each server and one raw run, in a
+random order, again), so that a busy shared machine slows all of them alike. Prints p50s and HTTP ÷ raw per round, their
 geometric mean, and the median over the rounds. Never part of the test suite; the store is only
 read (serve a copy all the same: the server takes the store's lock file).
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import random
 import statistics
 import sys
 import time
@@ -80,13 +81,16 @@ def _serve(stack: ExitStack, store: Path, workers: int, source: Path | None) -> 
 
 
 def _interleaved(runners: dict, query: str, repeats: int, budget: float) -> dict[str, float]:
-    """p50 seconds of each runner on ``query``, the runners taking turns (after a warm-up run)."""
+    """p50 seconds of each runner on ``query``, the runners taking turns in a new random order
+    each time (whoever runs right after the raw engine in this process pays for it in caches)."""
     times: dict[str, list[float]] = {label: [] for label in runners}
     for run in runners.values():
         run(query)
     stop = time.perf_counter() + budget
+    turns = list(runners.items())
     while len(times["raw"]) < repeats and (not times["raw"] or time.perf_counter() < stop):
-        for label, run in runners.items():
+        random.shuffle(turns)
+        for label, run in turns:
             started = time.perf_counter()
             run(query)
             times[label].append(time.perf_counter() - started)

@@ -94,12 +94,11 @@ def _query(operation: QueryOperation) -> Response:
     atlas = _atlas()
     config = atlas.config
     wish = FormatWish(request.headers.get("Accept"), request.args.get("format"))
+    base_iri = endpoint_url()
     # the protocol's dataset, else the query's own FROM clauses, else the union of all graphs
-    dataset = operation.dataset if operation.dataset.is_given() else query_dataset(operation.query, endpoint_url())
+    dataset = operation.dataset if operation.dataset.is_given() else query_dataset(operation.query, base_iri)
     try:
-        answer = atlas.query(
-            operation.query, dataset, wish, Limits(config.query_timeout, config.max_rows), endpoint_url()
-        )
+        answer = atlas.query(operation.query, dataset, wish, Limits(config.query_timeout, config.max_rows), base_iri)
     except Exception as error:
         status = next((code for kind, code in QUERY_ERROR_STATUS.items() if isinstance(error, kind)), None)
         if status is None:
