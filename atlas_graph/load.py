@@ -234,8 +234,9 @@ def load(
                 store.clear()
             for record_id in sorted(removed_ids):
                 store.remove_graph(ox.NamedNode(str(uris.record_graph(record_id))))
-            for item in new_graphs:
-                store.remove_graph(ox.NamedNode(str(uris.record_graph(item.record_id))))
+            if next(iter(store), None) is not None:  # an empty store has none of their graphs
+                for item in new_graphs:
+                    store.remove_graph(ox.NamedNode(str(uris.record_graph(item.record_id))))
             if new_graphs:
                 store.bulk_load(spool, format=ox.RdfFormat.N_QUADS)
             records = dict(keep)
