@@ -4,11 +4,13 @@
     python -m benchmarks.data_route --store var/bench/store-12000 --rounds 3 [--no-cache]
 
 Each round starts ``atlas-graph serve`` on a copy of the store (the server never writes to it,
-but a copy keeps the prebuilt one out of harm's way), measures it as ``benchmarks.run`` does
-(2 client processes × 8 threads, keep-alive, 200 partnership and collectivity URIs,
-``Accept: text/turtle``), then the bare app served the same way; it prints each round's
-ratio and the median. ``--no-cache`` serves with ``ATLAS_DATA_CACHE_MB=0`` (every request
-described and serialised).
+but a copy keeps the prebuilt one out of harm's way) and the bare app served the same way,
+and loads them as ``benchmarks.run`` does (2 client processes × 8 threads, keep-alive, 200
+partnership and collectivity URIs, ``Accept: text/turtle``), but in alternating windows
+(``--windows`` of each, ``--seconds`` in all per server): on a shared machine the load drifts
+within seconds, and alternating exposes both servers to the same drift. It prints each
+round's ratio and the median. ``--no-cache`` serves with ``ATLAS_DATA_CACHE_MB=0`` (every
+request described and serialised).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from .http_load import requests_per_second
@@ -31,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", type=Path, default=ROOT / "var" / "bench" / "store-12000")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--windows", type=int, default=5)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--no-cache", action="store_true", help="serve with the response cache off")
     args = parser.parse_args(argv)
@@ -48,12 +52,22 @@ def main(argv: list[str] | None = None) -> int:
         del raw
         env = {"ATLAS_DATA_CACHE_MB": "0"} if args.no_cache else {}
         ratios = []
+        atlas = [*ATLAS, "serve", "--store", str(store), "--host", "127.0.0.1", "--port", "{port}",
+                 "--workers", str(args.workers)]
+        bare = [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-k", "gthread", "--threads", "4",
+                "-b", "127.0.0.1:{port}", "--access-logfile", "-", "benchmarks.bare_app:app"]
         for round_ in range(1, args.rounds + 1):
-            data_rps = _measure([*ATLAS, "serve", "--store", str(store), "--host", "127.0.0.1",
-                                 "--port", "{port}", "--workers", str(args.workers)], paths, args.seconds, env)
-            bare_rps = _measure([sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-k", "gthread",
-                                 "--threads", "4", "-b", "127.0.0.1:{port}", "--access-logfile", "-",
-                                 "benchmarks.bare_app:app"], paths, args.seconds, {"PYTHONPATH": str(ROOT)})
+            with _started(atlas, paths, env) as data_port, _started(bare, paths, {"PYTHONPATH": str(ROOT)}) as bare_port:
+                done = {data_port: [0.0, 0.0], bare_port: [0.0, 0.0]}  # requests, seconds
+                for _ in range(args.windows):
+                    for port in (data_port, bare_port):
+                        window = args.seconds / args.windows
+                        rps, failed = requests_per_second(port, paths, "text/turtle", seconds=window)
+                        if failed:
+                            raise RuntimeError(f"{failed} requests failed on port {port}")
+                        done[port][0] += rps * window
+                        done[port][1] += window
+            data_rps, bare_rps = (done[p][0] / done[p][1] for p in (data_port, bare_port))
             ratios.append(data_rps / bare_rps)
             print(f"round {round_}: /data {data_rps:,.0f} requests/s ÷ bare {bare_rps:,.0f} = {ratios[-1]:.0%}",
                   flush=True)
@@ -61,14 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _measure(command: list[str], paths: list[str], seconds: float, env: dict) -> float:
+@contextmanager
+def _started(command: list[str], paths: list[str], env: dict):
+    """A server on a free port, answering (one request: as ``benchmarks.run``, no warm-up)."""
     port = free_port()
     with server([part.replace("{port}", str(port)) for part in command], env=env):
         wait_for_200(port, paths[0], "text/turtle", time.perf_counter() + 60)
-        rps, failed = requests_per_second(port, paths, "text/turtle", seconds=seconds)
-    if failed:
-        raise RuntimeError(f"{failed} requests failed on {command[0]}")
-    return rps
+        yield port
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from atlas_graph.remote import SOLUTIONS_TYPE, TRIPLES_TYPE, RemoteRejected, RemoteStore, RemoteTimeout
 
+from .generation_cache import GenerationCache
 from .sparql_execution import Dataset, FormatWish, Limits, Outcome, QueryRejected, pick_media_type
 from .sparql_results import QueryTimeout, write_boolean, write_solutions, write_triples
 from .sparql_text import keywords, uses_service
@@ -69,11 +70,11 @@ class EmbeddedReader:
                    for q in self.store.quads_for_pattern(node, None, None))
 
     def outgoing(self, node: ox.NamedNode | ox.BlankNode) -> set[ox.Triple]:
-        return {ox.Triple(node, q.predicate, q.object) for q in self.store.quads_for_pattern(node, None, None)
+        return {q.triple for q in self.store.quads_for_pattern(node, None, None)
                 if not isinstance(q.graph_name, ox.DefaultGraph)}
 
     def incoming(self, node: ox.NamedNode) -> set[ox.Triple]:
-        return {ox.Triple(q.subject, q.predicate, node) for q in self.store.quads_for_pattern(None, None, node)
+        return {q.triple for q in self.store.quads_for_pattern(None, None, node)
                 if not isinstance(q.graph_name, ox.DefaultGraph)}
 
     def owned(self, entity: ox.NamedNode, own: str, ours: str,
@@ -88,12 +89,45 @@ class EmbeddedReader:
         """One index lookup per IRI and predicate: for the thousand resources of a much-linked
         entity, far faster than a SPARQL join on a VALUES block."""
         nodes = [ox.NamedNode(p) for p in predicates]
-        return {ox.Triple(q.subject, q.predicate, q.object)
-                for iri in iris for predicate in nodes
+        return {q.triple for iri in iris for predicate in nodes
                 for q in self.store.quads_for_pattern(ox.NamedNode(iri), predicate, None)}
 
     def named_graphs(self) -> list[ox.NamedNode]:
         return [g for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)]
+
+
+class RememberedLabels:
+    """A reader whose label lookups are remembered for the generation it reads: the labels of
+    countries, themes, statuses and funders recur in most descriptions. Everything else is
+    the wrapped reader's."""
+
+    def __init__(self, reader: EmbeddedReader, cache: GenerationCache, generation: str):
+        self.reader = reader
+        self.cache = cache
+        self.generation = generation
+
+    def __getattr__(self, name: str):
+        return getattr(self.reader, name)
+
+    def label_triples(self, iris: Iterable[str], predicates: Sequence[str]) -> set[ox.Triple]:
+        predicates = tuple(predicates)
+        found: set[ox.Triple] = set()
+        missing = []
+        for iri in iris:
+            known = self.cache.get(self.generation, (iri, predicates))
+            if known is None:
+                missing.append(iri)
+            else:
+                found.update(known)
+        if missing:
+            fresh = self.reader.label_triples(missing, predicates)
+            by_iri: dict[str, list[ox.Triple]] = {iri: [] for iri in missing}
+            for triple in fresh:
+                by_iri[triple.subject.value].append(triple)
+            for iri, triples in by_iri.items():
+                self.cache.put(self.generation, (iri, predicates), tuple(triples))
+            found.update(fresh)
+        return found
 
 
 class RemoteReader:

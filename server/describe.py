@@ -99,10 +99,11 @@ def label_triples(store, resources: Iterable[ox.NamedNode | ox.BlankNode | ox.Li
     return sorted(reader_for(store).label_triples(named, LABEL_PREDICATES), key=str)
 
 
-def _term_key(term) -> tuple[int, str]:
-    """SPARQL's order of kinds (blank nodes, IRIs, literals), then the N-Triples form."""
-    rank = 0 if isinstance(term, ox.BlankNode) else 1 if isinstance(term, ox.NamedNode) else 2
-    return rank, str(term)
+def _term_key(term) -> tuple:
+    """SPARQL's order of kinds (blank nodes, IRIs, literals), then value, language, datatype."""
+    if isinstance(term, ox.Literal):
+        return 2, term.value, term.language or "", term.datatype.value
+    return (0 if isinstance(term, ox.BlankNode) else 1), term.value
 
 
 def _triple_key(triple: ox.Triple) -> tuple:

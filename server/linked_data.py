@@ -7,6 +7,9 @@ and sets the HTTP headers (Vary, ETag, Last-Modified, Link, Content-Location, CO
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 from werkzeug.exceptions import HTTPException
@@ -41,8 +44,9 @@ from .errors import (
     handle_werkzeug_error,
     preflight_response,
 )
+from .backend import RememberedLabels, reader_for
+from .generation_cache import GenerationCache
 from .negotiation import best_match
-from .response_cache import Rendered, ResponseCache
 
 blueprint = Blueprint("linked_data", __name__)
 blueprint.register_error_handler(HttpError, handle_http_error)
@@ -50,9 +54,39 @@ blueprint.register_error_handler(HTTPException, handle_werkzeug_error)
 blueprint.register_error_handler(StoreError, lambda error: error_response(503, str(error)))
 blueprint.after_request(add_cors_headers)
 
-#: Where each app keeps its cache of rendered descriptions (one per app, hence per process).
+#: The environment variable bounding the cache of rendered descriptions, in MiB per process
+#: (0 turns it off).
+CACHE_SIZE_VARIABLE = "ATLAS_DATA_CACHE_MB"
+DEFAULT_CACHE_MIB = 32
+#: Resources whose labels each process remembers (a few hundred bytes each).
+LABELS_REMEMBERED = 20_000
+#: Where each app keeps its caches (one per app, hence per server process).
 CACHE = "atlas.data_cache"
-blueprint.record_once(lambda state: state.app.extensions.setdefault(CACHE, ResponseCache.from_environment()))
+LABEL_CACHE = "atlas.label_cache"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered body and the headers that depend on the data (not on the request)."""
+
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def data_cache_from_environment() -> GenerationCache[Rendered]:
+    """Bounded by ``$ATLAS_DATA_CACHE_MB`` MiB (default :data:`DEFAULT_CACHE_MIB`)."""
+    value = os.environ.get(CACHE_SIZE_VARIABLE, "").strip()
+    try:
+        mib = float(value) if value else DEFAULT_CACHE_MIB
+    except ValueError:
+        raise ValueError(f"{CACHE_SIZE_VARIABLE}={value!r}: expected a number of MiB (0: no cache)") from None
+    return GenerationCache(max(0, int(mib * (1 << 20))), size_of=lambda rendered: len(rendered.body))
+
+
+@blueprint.record_once
+def _make_caches(state) -> None:
+    state.app.extensions.setdefault(CACHE, data_cache_from_environment())
+    state.app.extensions.setdefault(LABEL_CACHE, GenerationCache(LABELS_REMEMBERED))
 
 #: ``B id/dataset`` names the dataset itself, which the VoID description describes.
 DATASET_PATH = "dataset"
@@ -103,7 +137,7 @@ def data(path: str) -> Response:
 def _representation(now: Snapshot, path: str, fmt: RdfFormat, *, negotiated: bool) -> Response | None:
     """The description of ``B id/{path}`` as ``fmt`` (or a 304); None when there is no such entity.
 
-    Rendered bodies are kept per generation (:mod:`.response_cache`): a popular entity is
+    Rendered bodies are kept per generation (:mod:`.generation_cache`): a popular entity is
     described and serialised once per worker process and generation."""
     response = Response(content_type=fmt.content_type)
     response.headers["Link"] = alternate_links(path, except_extension=None if negotiated else fmt.extension)
@@ -135,7 +169,9 @@ def _representation(now: Snapshot, path: str, fmt: RdfFormat, *, negotiated: boo
 def _render(now: Snapshot, path: str, entity: ox.NamedNode, fmt: RdfFormat) -> Rendered | None:
     """The data document about ``entity`` serialised as ``fmt``, or None if it is unknown."""
     config = atlas().config
-    description = describe(now.graph, entity, config.base_uri)
+    graph = now.graph if now.remote else RememberedLabels(
+        reader_for(now.graph), current_app.extensions[LABEL_CACHE], now.generation.name)
+    description = describe(graph, entity, config.base_uri)
     if description is None:
         return None
     document = Document(
@@ -147,7 +183,7 @@ def _render(now: Snapshot, path: str, entity: ox.NamedNode, fmt: RdfFormat) -> R
     triples = description.triples() + document_triples(
         document, description, config.endpoint_url or f"{config.base_uri}sparql")
     # grouped by subject, the entity first: Turtle and RDF/XML then nest each subject's triples
-    triples.sort(key=lambda t: (t.subject != description.entity, str(t.subject)))
+    triples.sort(key=lambda t: (t.subject != description.entity, t.subject.value))
     headers = ()
     if description.incoming_truncated:
         headers = (("X-Atlas-Truncated",

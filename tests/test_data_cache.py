@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from atlas_graph.server.app import create_app
-from atlas_graph.server.linked_data import CACHE
-from atlas_graph.server.response_cache import Rendered, ResponseCache
+from atlas_graph.server.generation_cache import GenerationCache
+from atlas_graph.server.linked_data import CACHE, Rendered, data_cache_from_environment
 from atlas_graph.server.service import AtlasConfig
 from http_fetch import fetch
 from live_server import ATLAS_GRAPH_SCRIPT, REPO_ROOT, ServeProcess, clean_environment
@@ -44,8 +44,13 @@ def load(records: Path, store: Path, base: str) -> None:
 # The cache -----------------------------------------------------------------------------------
 
 
+def body_cache(max_bytes: int) -> GenerationCache[Rendered]:
+    return GenerationCache(max_bytes, size_of=lambda rendered: len(rendered.body))
+
+
+
 def test_least_recently_used_entries_go_first_when_the_bound_is_reached():
-    cache = ResponseCache(max_bytes=10)
+    cache = body_cache(10)
     cache.put("000001", "a", Rendered(b"aaaa"))
     cache.put("000001", "b", Rendered(b"bbbb"))
     assert cache.get("000001", "a") == Rendered(b"aaaa")  # now the most recently used
@@ -55,13 +60,13 @@ def test_least_recently_used_entries_go_first_when_the_bound_is_reached():
 
 
 def test_a_body_larger_than_the_bound_is_not_kept():
-    cache = ResponseCache(max_bytes=3)
+    cache = body_cache(3)
     cache.put("000001", "a", Rendered(b"aaaa"))
     assert len(cache) == 0 and cache.get("000001", "a") is None
 
 
 def test_a_newer_generation_drops_the_older_ones_entries():
-    cache = ResponseCache(max_bytes=100)
+    cache = body_cache(100)
     cache.put("000001", "a", Rendered(b"old"))
     assert cache.get("000002", "a") is None
     cache.put("000002", "b", Rendered(b"new"))
@@ -69,7 +74,7 @@ def test_a_newer_generation_drops_the_older_ones_entries():
 
 
 def test_an_entry_rendered_from_an_older_generation_is_not_kept():
-    cache = ResponseCache(max_bytes=100)
+    cache = body_cache(100)
     cache.put("000002", "a", Rendered(b"new"))
     cache.put("000001", "b", Rendered(b"late, from the old generation"))
     assert len(cache) == 1 and cache.get("000002", "a") == Rendered(b"new")
@@ -77,14 +82,14 @@ def test_an_entry_rendered_from_an_older_generation_is_not_kept():
 
 def test_the_bound_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("ATLAS_DATA_CACHE_MB", "0")
-    off = ResponseCache.from_environment()
+    off = data_cache_from_environment()
     off.put("000001", "a", Rendered(b"x"))
     assert len(off) == 0
     monkeypatch.setenv("ATLAS_DATA_CACHE_MB", "2")
-    assert ResponseCache.from_environment().max_bytes == 2 << 20
+    assert data_cache_from_environment().max_size == 2 << 20
     monkeypatch.setenv("ATLAS_DATA_CACHE_MB", "lots")
     with pytest.raises(ValueError, match="ATLAS_DATA_CACHE_MB='lots': expected a number of MiB"):
-        ResponseCache.from_environment()
+        data_cache_from_environment()
 
 
 # In an app -----------------------------------------------------------------------------------
@@ -131,6 +136,25 @@ def test_a_load_while_serving_shows_in_the_next_response(app_store):
     assert revalidated.status_code == 200 and "Titre corrigé" in revalidated.get_data(as_text=True)
     current = client.get(f"/data/{PATH}.ttl", headers={"If-None-Match": after.headers["ETag"]})
     assert current.status_code == 304 and current.get_data() == b""
+
+
+@pytest.mark.parametrize("cache_mib", ["32", "0"])
+def test_a_changed_label_of_a_linked_resource_shows_in_the_next_response(app_store, monkeypatch, cache_mib):
+    """Labels are remembered per generation too (with or without the cache of bodies)."""
+    _, store = app_store
+    monkeypatch.setenv("ATLAS_DATA_CACHE_MB", cache_mib)
+    app = create_app(AtlasConfig(store=store, base_uri="http://example.org/"))
+    client = app.test_client()
+    assert '"En cours"@fr' in client.get(f"/data/{PATH}.nt").get_data(as_text=True)
+
+    app.extensions["atlas"].update("""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        DELETE { GRAPH ?g { ?status skos:prefLabel "En cours"@fr } }
+        INSERT { GRAPH ?g { ?status skos:prefLabel "Toujours en cours"@fr } }
+        WHERE { GRAPH ?g { ?status skos:prefLabel "En cours"@fr } }""")  # a new generation
+
+    after = client.get(f"/data/{PATH}.nt").get_data(as_text=True)
+    assert '"Toujours en cours"@fr' in after and '"En cours"@fr' not in after
 
 
 def test_an_entity_gone_in_the_new_generation_is_404_not_its_cached_body(app_store):
