@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cache
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,7 +28,7 @@ from .bookkeeping import RECORDS_FILE, MentionTable, StoredRecord, from_json, re
 from .dumps import as_json, write_dumps
 from .mapping import MappedRecord, Mention, entity_triples, map_record
 from .model import Problem
-from .oxi import nquads, quads
+from .oxi import quads
 from .parse import parse_bytes
 from .stats import compute_stats
 from .store import Generation, StoreDir, write_json
@@ -86,7 +87,7 @@ def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
             continue
         mapped = map_record(result.record, uris, include_contacts)
         mapped_ok.append((path, sha, mapped, result.problems + mapped.problems))
-    records = [nquads(mapped.triples, mapped.graph) for _, _, mapped, _ in mapped_ok]
+    records = [quads(mapped.triples, mapped.graph) for _, _, mapped, _ in mapped_ok]
     entities = entity_triples((m for _, _, mapped, _ in mapped_ok for m in mapped.mentions), uris)
     if _conforms_together(mapped_ok, records, entities, uris):
         violations = [() for _ in mapped_ok]
@@ -97,11 +98,12 @@ def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
             done.append(Processed(path, sha, None, b"", (), problems + tuple(_violation_problem(path, v) for v in found)))
             continue
         mentions = tuple((m.uri, m.kind, m.label, m.country, m.parent) for m in mapped.mentions)
-        done.append(Processed(path, sha, mapped.record_id, quads_of_record, mentions, problems))
+        done.append(Processed(path, sha, mapped.record_id, ox.serialize(quads_of_record, format=ox.RdfFormat.N_QUADS),
+                              mentions, problems))
     return done
 
 
-def _conforms_together(mapped: list, records: list[bytes], entities: list, uris: URIs) -> bool:
+def _conforms_together(mapped: list, records: list[list[ox.Quad]], entities: list, uris: URIs) -> bool:
     """The fast check: True when the chunk's records and the entities they mention, all in one
     in-memory store, conform to every shape (the shapes compiled into SPARQL, see
     :mod:`atlas_graph.shacl_sparql`) and no record describes or points to another record's
@@ -114,7 +116,7 @@ def _conforms_together(mapped: list, records: list[bytes], entities: list, uris:
         if any(o in every and o not in subjects for _, _, o in m.triples):
             return False
     store = ox.Store()
-    store.load(b"".join(records), format=ox.RdfFormat.N_QUADS)
+    store.extend(chain.from_iterable(records))
     store.extend(quads(entities, uris.entities_graph()))
     return not _compiled_shapes().run(store)
 

@@ -33,8 +33,3 @@ def term(value) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 def quads(triples: Iterable[Triple], graph: URIRef) -> list[ox.Quad]:
     graph_node = ox.NamedNode(str(graph))
     return [ox.Quad(term(s), term(p), term(o), graph_node) for s, p, o in triples]
-
-
-def nquads(triples: Iterable[Triple], graph: URIRef) -> bytes:
-    """N-Quads bytes, cheap to send between processes and to bulk-load."""
-    return ox.serialize(quads(triples, graph), format=ox.RdfFormat.N_QUADS)

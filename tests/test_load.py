@@ -251,16 +251,16 @@ def _entities(store: Path) -> set:
 
 
 def _chunk(paths: list[Path]):
-    """What load's workers hold for a chunk: (path, sha, mapped record, problems), N-Quads
-    per record and the entities' triples."""
+    """What load's workers hold for a chunk: (path, sha, mapped record, problems), the quads
+    of each record and the entities' triples."""
     from atlas_graph.mapping import entity_triples, map_record
-    from atlas_graph.oxi import nquads
+    from atlas_graph.oxi import quads
     from atlas_graph.parse import parse_bytes
 
     uris = URIs(BASE)
     mapped = [(str(p), "", map_record(parse_bytes(p.read_bytes(), source=str(p), stem=p.stem).record, uris), ())
               for p in paths]
-    records = [nquads(m.triples, m.graph) for _, _, m, _ in mapped]
+    records = [quads(m.triples, m.graph) for _, _, m, _ in mapped]
     entities = entity_triples((mention for _, _, m, _ in mapped for mention in m.mentions), uris)
     return mapped, records, entities, uris
 
