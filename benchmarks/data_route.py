@@ -16,6 +16,7 @@ request described and serialised).
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import sys
@@ -39,8 +40,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-cache", action="store_true", help="serve with the response cache off")
     args = parser.parse_args(argv)
 
-    import json
-
     import pyoxigraph as ox
 
     with tempfile.TemporaryDirectory(prefix="atlas-data-bench-") as scratch:
@@ -57,17 +56,17 @@ def main(argv: list[str] | None = None) -> int:
         bare = [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-k", "gthread", "--threads", "4",
                 "-b", "127.0.0.1:{port}", "--access-logfile", "-", "benchmarks.bare_app:app"]
         for round_ in range(1, args.rounds + 1):
-            with _started(atlas, paths, env) as data_port, _started(bare, paths, {"PYTHONPATH": str(ROOT)}) as bare_port:
-                done = {data_port: [0.0, 0.0], bare_port: [0.0, 0.0]}  # requests, seconds
+            with (_started(atlas, paths, env) as data_port,
+                  _started(bare, paths, {"PYTHONPATH": str(ROOT)}) as bare_port):
+                rates: dict[int, list[float]] = {data_port: [], bare_port: []}  # requests/s of each window
                 for _ in range(args.windows):
                     for port in (data_port, bare_port):
-                        window = args.seconds / args.windows
-                        rps, failed = requests_per_second(port, paths, "text/turtle", seconds=window)
+                        rps, failed = requests_per_second(port, paths, "text/turtle",
+                                                          seconds=args.seconds / args.windows)
                         if failed:
                             raise RuntimeError(f"{failed} requests failed on port {port}")
-                        done[port][0] += rps * window
-                        done[port][1] += window
-            data_rps, bare_rps = (done[p][0] / done[p][1] for p in (data_port, bare_port))
+                        rates[port].append(rps)
+            data_rps, bare_rps = (statistics.mean(rates[port]) for port in (data_port, bare_port))
             ratios.append(data_rps / bare_rps)
             print(f"round {round_}: /data {data_rps:,.0f} requests/s ÷ bare {bare_rps:,.0f} = {ratios[-1]:.0%}",
                   flush=True)
