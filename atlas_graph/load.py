@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import chain
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -87,25 +88,35 @@ def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
             continue
         mapped = map_record(result.record, uris, include_contacts)
         mapped_ok.append((path, sha, mapped, result.problems + mapped.problems))
-    records = [quads(mapped.triples, mapped.graph) for _, _, mapped, _ in mapped_ok]
     entities = entity_triples((m for _, _, mapped, _ in mapped_ok for m in mapped.mentions), uris)
-    if _conforms_together(mapped_ok, records, entities, uris):
+    chunk = ox.Store()  # in memory: the chunk's records, each in its graph, and their entities
+    chunk.extend(chain.from_iterable(quads(mapped.triples, mapped.graph) for _, _, mapped, _ in mapped_ok))
+    chunk.extend(quads(entities, uris.entities_graph()))
+    if _conforms_together(mapped_ok, chunk):
         violations = [() for _ in mapped_ok]
     else:  # pyshacl tells which records are at fault, and why
         violations = _violations_by_record(mapped_ok, entities)
-    for (path, sha, mapped, problems), quads_of_record, found in zip(mapped_ok, records, violations):
+    for (path, sha, mapped, problems), found in zip(mapped_ok, violations):
         if found:
             done.append(Processed(path, sha, None, b"", (), problems + tuple(_violation_problem(path, v) for v in found)))
             continue
         mentions = tuple((m.uri, m.kind, m.label, m.country, m.parent) for m in mapped.mentions)
-        done.append(Processed(path, sha, mapped.record_id, ox.serialize(quads_of_record, format=ox.RdfFormat.N_QUADS),
-                              mentions, problems))
+        done.append(Processed(path, sha, mapped.record_id, _as_stored(chunk, mapped.graph), mentions, problems))
     return done
 
 
-def _conforms_together(mapped: list, records: list[list[ox.Quad]], entities: list, uris: URIs) -> bool:
-    """The fast check: True when the chunk's records and the entities they mention, all in one
-    in-memory store, conform to every shape (the shapes compiled into SPARQL, see
+def _as_stored(store: ox.Store, graph) -> bytes:
+    """A graph's N-Quads as an Oxigraph store holds it: each triple once, each subject's
+    together, literals in canonical form (``"200.0"^^xsd:decimal`` is stored as ``"200"``). So
+    the spool bulk-loaded into an empty store is exactly its content, and the dumps can be
+    written from the spool (see finalize)."""
+    return ox.serialize(store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))),
+                        format=ox.RdfFormat.N_QUADS)
+
+
+def _conforms_together(mapped: list, chunk: ox.Store) -> bool:
+    """The fast check: True when the chunk's records and the entities they mention (``chunk``)
+    conform to every shape (the shapes compiled into SPARQL, see
     :mod:`atlas_graph.shacl_sparql`) and no record describes or points to another record's
     nodes, so that each record alone conforms too. False means: ask pyshacl."""
     own = [{s for s, _, _ in m.triples} for _, _, m, _ in mapped]
@@ -115,10 +126,7 @@ def _conforms_together(mapped: list, records: list[list[ox.Quad]], entities: lis
     for subjects, (_, _, m, _) in zip(own, mapped):
         if any(o in every and o not in subjects for _, _, o in m.triples):
             return False
-    store = ox.Store()
-    store.extend(chain.from_iterable(records))
-    store.extend(quads(entities, uris.entities_graph()))
-    return not _compiled_shapes().run(store)
+    return not _compiled_shapes().run(chunk)
 
 
 @cache
@@ -221,7 +229,6 @@ def load(
             new_graphs.append(replace(item, nquads=b"", mentions=mentions.share(item.mentions)))
             new_ids.add(item.record_id)
             summary.converted += 1
-        spool.seek(0)
 
         removed_ids = set(stored) - set(keep)
         if not new_graphs and not removed_ids and same_settings and state:
@@ -229,22 +236,33 @@ def load(
             summary.triples = store_dir.stats().get("triples", 0)
             summary.seconds = time.monotonic() - started
             return summary
+        records = dict(keep)
+        for item in new_graphs:
+            records[item.record_id] = StoredRecord(item.source, item.sha256, item.mentions)
+        entities = ox.Store()
+        entities.extend(_entity_quads(uris, records))
+        spool.write(_as_stored(entities, uris.entities_graph()))
+        spool.seek(0)
 
-        with store_dir.writer(finish=finalize) as generation:
+        content = None  # the spool, once it is the whole content of the new generation
+        with store_dir.writer(finish=lambda generation: finalize(generation, content)) as generation:
             store = generation.store
             if not same_settings:
                 store.clear()
             for record_id in sorted(removed_ids):
                 store.remove_graph(ox.NamedNode(str(uris.record_graph(record_id))))
-            if next(iter(store), None) is not None:  # an empty store has none of their graphs
+            empty = next(iter(store), None) is None
+            if not empty:  # an empty store has none of these graphs
                 for item in new_graphs:
                     store.remove_graph(ox.NamedNode(str(uris.record_graph(item.record_id))))
-            if new_graphs:
-                store.bulk_load(spool, format=ox.RdfFormat.N_QUADS)
-            records = dict(keep)
-            for item in new_graphs:
-                records[item.record_id] = StoredRecord(item.source, item.sha256, item.mentions)
-            _replace_entities(store, uris, records)
+                store.remove_graph(ox.NamedNode(str(uris.entities_graph())))
+            # One bulk load, of the new records and the recomputed entities graph. lenient: the
+            # spool holds only what ox.serialize wrote, so the parser's checks would find nothing
+            # (a quarter of the load's time).
+            store.bulk_load(spool, format=ox.RdfFormat.N_QUADS, lenient=True)
+            if empty:  # the dumps are written from the spool, without reading the store back
+                spool.seek(0)
+                content = spool
             write_records(generation.path / RECORDS_FILE, records)
             generation.state = {"base_uri": uris.base, "include_contacts": include_contacts}
     summary.generation = store_dir.current_target()
@@ -285,19 +303,17 @@ def _process_all(paths: list[str], base: str, include_contacts: bool, progress) 
             pool.shutdown(cancel_futures=True)
 
 
-def _replace_entities(store: ox.Store, uris: URIs, records: dict[str, StoredRecord]) -> None:
-    """Recompute the shared entities graph from every stored record's mentions."""
+def _entity_quads(uris: URIs, records: dict[str, StoredRecord]) -> list[ox.Quad]:
+    """The shared entities graph, recomputed from every stored record's mentions."""
     mentions = (Mention(*m) for entry in records.values() for m in entry.mentions)
-    graph = uris.entities_graph()
-    store.remove_graph(ox.NamedNode(str(graph)))
-    store.extend(quads(entity_triples(mentions, uris), graph))
+    return quads(entity_triples(mentions, uris), uris.entities_graph())
 
 
-def finalize(generation: Generation) -> None:
+def finalize(generation: Generation, content: BinaryIO | None = None) -> None:
     """Dumps and statistics of a generation about to become current (flushed): the dumps are
     written by child processes while this one computes the statistics."""
     with ThreadPoolExecutor(max_workers=1) as background:
-        dumps_written = background.submit(write_dumps, generation.store, generation.dumps_dir)
+        dumps_written = background.submit(write_dumps, generation.store, generation.dumps_dir, content)
         stats = compute_stats(generation.store)
         dumps, counts = dumps_written.result()
     stats.update(counts.as_stats())

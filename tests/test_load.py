@@ -250,9 +250,11 @@ def _entities(store: Path) -> set:
     return {q.triple for q in StoreDir(store).reader().store.quads_for_pattern(None, None, None, graph)}
 
 
+
+
 def _chunk(paths: list[Path]):
-    """What load's workers hold for a chunk: (path, sha, mapped record, problems), the quads
-    of each record and the entities' triples."""
+    """What load's workers hold for a chunk: (path, sha, mapped record, problems), the
+    entities' triples, and an in-memory store of both."""
     from atlas_graph.mapping import entity_triples, map_record
     from atlas_graph.oxi import quads
     from atlas_graph.parse import parse_bytes
@@ -260,9 +262,12 @@ def _chunk(paths: list[Path]):
     uris = URIs(BASE)
     mapped = [(str(p), "", map_record(parse_bytes(p.read_bytes(), source=str(p), stem=p.stem).record, uris), ())
               for p in paths]
-    records = [quads(m.triples, m.graph) for _, _, m, _ in mapped]
     entities = entity_triples((mention for _, _, m, _ in mapped for mention in m.mentions), uris)
-    return mapped, records, entities, uris
+    chunk = ox.Store()
+    for _, _, m, _ in mapped:
+        chunk.extend(quads(m.triples, m.graph))
+    chunk.extend(quads(entities, uris.entities_graph()))
+    return mapped, entities, chunk
 
 
 def test_the_fast_check_passes_a_valid_chunk_and_hands_a_broken_one_to_pyshacl(records):
@@ -271,10 +276,40 @@ def test_the_fast_check_passes_a_valid_chunk_and_hands_a_broken_one_to_pyshacl(r
     from atlas_graph.load import _conforms_together, _violations_by_record
 
     paths = sorted(records.glob("synth_*.txt"))
-    assert _conforms_together(*_chunk(paths))
+    mapped, _, chunk = _chunk(paths)
+    assert _conforms_together(mapped, chunk)
     broken = records / "synth_000007.txt"
     broken.write_text(broken.read_text("utf-8").replace(f"SYNTH-{SEED}-000007", f"SYNTH-{SEED}-000008"), "utf-8")
-    mapped, chunk_records, entities, uris = _chunk(paths)  # two records now describe one partnership
-    assert not _conforms_together(mapped, chunk_records, entities, uris)
+    mapped, entities, chunk = _chunk(paths)  # two records now describe one partnership
+    assert not _conforms_together(mapped, chunk)
     faulty = [Path(path).name for (path, *_), found in zip(mapped, _violations_by_record(mapped, entities)) if found]
     assert faulty == ["synth_000007.txt", "synth_000008.txt"]
+
+
+def test_dumps_hold_the_stores_data_after_a_fresh_and_an_incremental_load(records, tmp_path):
+    """A load into an empty store writes the dumps from what it bulk-loaded, without reading
+    the store back; a later load reads the store. Both give exactly the store's data."""
+    store = tmp_path / "store"
+    _load(records, store)  # fresh: dumps written from the spool
+    _assert_dumps_hold_the_store(store)
+    (records / "synth_000002.txt").unlink()
+    (records / "synth_000003.txt").write_bytes((records / "synth_000003.txt").read_bytes() + b"\n")
+    _load(records, store, prune=True)  # incremental: dumps written from the store
+    _assert_dumps_hold_the_store(store)
+
+
+def _assert_dumps_hold_the_store(store: Path) -> None:
+    import gzip
+
+    held = StoreDir(store).reader().store
+    dumps = store / "current" / "dumps"
+
+    def parsed(name: str, rdf_format: ox.RdfFormat) -> list:
+        return list(ox.parse(gzip.decompress((dumps / name).read_bytes()), format=rdf_format))
+
+    quads = parsed("atlas.nq.gz", ox.RdfFormat.N_QUADS)
+    assert len(quads) == len(set(quads)) and set(quads) == set(held)
+    triples = {quad.triple for quad in held}
+    for name, rdf_format in (("atlas.nt.gz", ox.RdfFormat.N_TRIPLES), ("atlas.ttl.gz", ox.RdfFormat.TURTLE)):
+        found = [quad.triple for quad in parsed(name, rdf_format)]
+        assert len(found) == len(set(found)) and set(found) == triples, name
