@@ -25,7 +25,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .http_load import requests_per_second
+from .http_load import alternating_rates
 from .processes import free_port, server, wait_for_200
 from .run import ATLAS, ROOT, _entity_paths
 
@@ -58,15 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         for round_ in range(1, args.rounds + 1):
             with (_started(atlas, paths, env) as data_port,
                   _started(bare, paths, {"PYTHONPATH": str(ROOT)}) as bare_port):
-                rates: dict[int, list[float]] = {data_port: [], bare_port: []}  # requests/s of each window
-                for _ in range(args.windows):
-                    for port in (data_port, bare_port):
-                        rps, failed = requests_per_second(port, paths, "text/turtle",
-                                                          seconds=args.seconds / args.windows)
-                        if failed:
-                            raise RuntimeError(f"{failed} requests failed on port {port}")
-                        rates[port].append(rps)
-            data_rps, bare_rps = (statistics.mean(rates[port]) for port in (data_port, bare_port))
+                rates = alternating_rates({"data": data_port, "bare": bare_port}, paths, "text/turtle",
+                                          seconds=args.seconds, windows=args.windows)
+            data_rps, bare_rps = rates["data"], rates["bare"]
             ratios.append(data_rps / bare_rps)
             print(f"round {round_}: /data {data_rps:,.0f} requests/s ÷ bare {bare_rps:,.0f} = {ratios[-1]:.0%}",
                   flush=True)

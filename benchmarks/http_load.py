@@ -57,3 +57,18 @@ def requests_per_second(port: int, paths: list[str], accept: str, processes: int
     failed = sum(r[1] for r in results)
     elapsed = max(r[2] for r in results)
     return ok / elapsed, failed
+
+
+def alternating_rates(ports: dict[str, int], paths: list[str], accept: str, seconds: float = 10.0,
+                      windows: int = 5) -> dict[str, float]:
+    """Requests/s of each server, measured in ``windows`` turns of ``seconds / windows`` each,
+    taking turns: on a shared machine the load drifts within seconds, and taking turns
+    exposes every server to the same drift. Raises if any request fails."""
+    rates: dict[str, list[float]] = {label: [] for label in ports}
+    for _ in range(windows):
+        for label, port in ports.items():
+            rate, failed = requests_per_second(port, paths, accept, seconds=seconds / windows)
+            if failed:
+                raise RuntimeError(f"{failed} requests failed on {label} (port {port})")
+            rates[label].append(rate)
+    return {label: sum(found) / len(found) for label, found in rates.items()}

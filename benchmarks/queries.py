@@ -7,6 +7,7 @@ serialise the same JSON), so the three do the same work apart from the engine an
 from __future__ import annotations
 
 import http.client
+import random
 import statistics
 import time
 import urllib.parse
@@ -74,14 +75,32 @@ class Timing:
 
 def timed(run: Callable[[], object], repeats: int, budget: float) -> Timing:
     """Run once to warm up, then up to ``repeats`` times within ``budget`` seconds."""
-    run()
-    times: list[float] = []
-    stop = time.perf_counter() + budget
-    while len(times) < repeats and (not times or time.perf_counter() < stop):
-        started = time.perf_counter()
+    return timed_together({"run": run}, repeats, budget)["run"]
+
+
+def timed_together(runs: dict[str, Callable[[], object]], repeats: int, budget: float) -> dict[str, Timing]:
+    """Each of ``runs`` once to warm up, then all of them taking turns, in a new random order
+    each round, up to ``repeats`` rounds within ``budget`` seconds: on a shared machine the
+    load drifts within seconds, and whichever runs right after another pays for it in caches,
+    so measuring one after the other would compare different moments and orders."""
+    for run in runs.values():
         run()
-        times.append(time.perf_counter() - started)
-    times.sort()
+    times: dict[str, list[float]] = {label: [] for label in runs}
+    turns = list(runs.items())
+    rounds = 0
+    stop = time.perf_counter() + budget
+    while rounds < repeats and (not rounds or time.perf_counter() < stop):
+        random.shuffle(turns)
+        for label, run in turns:
+            started = time.perf_counter()
+            run()
+            times[label].append(time.perf_counter() - started)
+        rounds += 1
+    return {label: _timing(found) for label, found in times.items()}
+
+
+def _timing(times: list[float]) -> Timing:
+    times = sorted(times)
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return Timing(statistics.median(times), p95, len(times))
 
