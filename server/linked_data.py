@@ -7,7 +7,6 @@ and sets the HTTP headers (Vary, ETag, Last-Modified, Link, Content-Location, CO
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -54,10 +53,6 @@ blueprint.register_error_handler(HTTPException, handle_werkzeug_error)
 blueprint.register_error_handler(StoreError, lambda error: error_response(503, str(error)))
 blueprint.after_request(add_cors_headers)
 
-#: The environment variable bounding the cache of rendered descriptions, in MiB per process
-#: (0 turns it off).
-CACHE_SIZE_VARIABLE = "ATLAS_DATA_CACHE_MB"
-DEFAULT_CACHE_MIB = 32
 #: Resources whose labels each process remembers (a few hundred bytes each).
 LABELS_REMEMBERED = 20_000
 #: Where each app keeps its caches (one per app, hence per server process).
@@ -73,19 +68,14 @@ class Rendered:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-def data_cache_from_environment() -> GenerationCache[Rendered]:
-    """Bounded by ``$ATLAS_DATA_CACHE_MB`` MiB (default :data:`DEFAULT_CACHE_MIB`)."""
-    value = os.environ.get(CACHE_SIZE_VARIABLE, "").strip()
-    try:
-        mib = float(value) if value else DEFAULT_CACHE_MIB
-    except ValueError:
-        raise ValueError(f"{CACHE_SIZE_VARIABLE}={value!r}: expected a number of MiB (0: no cache)") from None
+def data_cache(mib: float) -> GenerationCache[Rendered]:
+    """A cache of rendered bodies holding at most ``mib`` MiB (0: none)."""
     return GenerationCache(max(0, int(mib * (1 << 20))), size_of=lambda rendered: len(rendered.body))
 
 
 @blueprint.record_once
 def _make_caches(state) -> None:
-    state.app.extensions.setdefault(CACHE, data_cache_from_environment())
+    state.app.extensions.setdefault(CACHE, data_cache(state.app.extensions["atlas"].config.data_cache_mib))
     state.app.extensions.setdefault(LABEL_CACHE, GenerationCache(LABELS_REMEMBERED))
 
 #: ``B id/dataset`` names the dataset itself, which the VoID description describes.

@@ -39,6 +39,7 @@ class AtlasConfig:
     sparql_endpoint: str | None = None  # a remote SPARQL 1.1 store to serve instead of the embedded one
     graph_store_url: str | None = None  # its Graph Store Protocol endpoint, if not the engine's usual one
     remote_credentials: Credentials = Credentials()
+    data_cache_mib: float = 32.0  # rendered /data bodies kept per server process, in MiB; 0: none
 
 
 _pools: dict[tuple[int, int], QueryPool] = {}

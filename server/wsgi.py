@@ -4,7 +4,8 @@
         --bind 0.0.0.0:8000 'atlas_graph.server.wsgi:app'
 
 ATLAS_STORE (required): a store made by ``atlas-graph load``; the base URI is the one it was
-built with. ATLAS_QUERY_TIMEOUT (seconds, default 30), ATLAS_UPDATE_TOKEN (unset: read-only).
+built with. ATLAS_QUERY_TIMEOUT (seconds, default 30), ATLAS_UPDATE_TOKEN (unset: read-only),
+ATLAS_DATA_CACHE_MB (rendered /data descriptions kept per worker, MiB, default 32; 0: none).
 """
 
 from __future__ import annotations
@@ -29,8 +30,20 @@ def config_from_environment() -> AtlasConfig:
         store=Path(store),
         base_uri=state["base_uri"],
         update_token=os.environ.get("ATLAS_UPDATE_TOKEN") or None,
-        query_timeout=float(os.environ.get("ATLAS_QUERY_TIMEOUT", "30")),
+        query_timeout=_number("ATLAS_QUERY_TIMEOUT", 30.0, zero_allowed=False),
+        data_cache_mib=_number("ATLAS_DATA_CACHE_MB", 32.0),
     )
+
+
+def _number(variable: str, default: float, zero_allowed: bool = True) -> float:
+    value = os.environ.get(variable, "").strip()
+    try:
+        number = float(value) if value else default
+    except ValueError:
+        number = -1.0
+    if number < 0 or (number == 0 and not zero_allowed):
+        raise RuntimeError(f"{variable}={value!r}: expected a number {'≥' if zero_allowed else '>'} 0")
+    return number
 
 
 app = create_app(config_from_environment())

@@ -14,7 +14,7 @@ import pytest
 
 from atlas_graph.server.app import create_app
 from atlas_graph.server.generation_cache import GenerationCache
-from atlas_graph.server.linked_data import CACHE, Rendered, data_cache_from_environment
+from atlas_graph.server.linked_data import CACHE, Rendered, data_cache
 from atlas_graph.server.service import AtlasConfig
 from http_fetch import fetch
 from live_server import ATLAS_GRAPH_SCRIPT, REPO_ROOT, ServeProcess, clean_environment
@@ -80,16 +80,33 @@ def test_an_entry_rendered_from_an_older_generation_is_not_kept():
     assert len(cache) == 1 and cache.get("000002", "a") == Rendered(b"new")
 
 
-def test_the_bound_comes_from_the_environment(monkeypatch):
-    monkeypatch.setenv("ATLAS_DATA_CACHE_MB", "0")
-    off = data_cache_from_environment()
+def test_the_bound_is_in_mib_and_zero_keeps_nothing():
+    off = data_cache(0)
     off.put("000001", "a", Rendered(b"x"))
     assert len(off) == 0
-    monkeypatch.setenv("ATLAS_DATA_CACHE_MB", "2")
-    assert data_cache_from_environment().max_size == 2 << 20
+    assert data_cache(2).max_size == 2 << 20
+
+
+def test_serve_takes_the_bound_from_its_option_or_the_environment(monkeypatch):
+    from atlas_graph.cli import build_parser
+
+    monkeypatch.setenv("ATLAS_DATA_CACHE_MB", "8")
+    assert build_parser().parse_args(["serve"]).data_cache_mb == 8
+    assert build_parser().parse_args(["serve", "--data-cache-mb", "0"]).data_cache_mb == 0
     monkeypatch.setenv("ATLAS_DATA_CACHE_MB", "lots")
-    with pytest.raises(ValueError, match="ATLAS_DATA_CACHE_MB='lots': expected a number of MiB"):
-        data_cache_from_environment()
+    with pytest.raises(SystemExit):  # argparse: "argument --data-cache-mb: invalid float value: 'lots'"
+        build_parser().parse_args(["serve"])
+
+
+def test_the_wsgi_entry_point_refuses_a_bad_bound(monkeypatch, app_store):
+    monkeypatch.setenv("ATLAS_STORE", str(app_store[1]))
+    monkeypatch.setenv("ATLAS_DATA_CACHE_MB", "4")
+    from atlas_graph.server.wsgi import config_from_environment  # the module makes its app at import
+
+    assert config_from_environment().data_cache_mib == 4
+    monkeypatch.setenv("ATLAS_DATA_CACHE_MB", "-1")
+    with pytest.raises(RuntimeError, match="ATLAS_DATA_CACHE_MB='-1': expected a number ≥ 0"):
+        config_from_environment()
 
 
 # In an app -----------------------------------------------------------------------------------
@@ -142,8 +159,7 @@ def test_a_load_while_serving_shows_in_the_next_response(app_store):
 def test_a_changed_label_of_a_linked_resource_shows_in_the_next_response(app_store, monkeypatch, cache_mib):
     """Labels are remembered per generation too (with or without the cache of bodies)."""
     _, store = app_store
-    monkeypatch.setenv("ATLAS_DATA_CACHE_MB", cache_mib)
-    app = create_app(AtlasConfig(store=store, base_uri="http://example.org/"))
+    app = create_app(AtlasConfig(store=store, base_uri="http://example.org/", data_cache_mib=float(cache_mib)))
     client = app.test_client()
     assert '"En cours"@fr' in client.get(f"/data/{PATH}.nt").get_data(as_text=True)
 

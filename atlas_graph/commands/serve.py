@@ -35,7 +35,7 @@ Routes: /sparql (SPARQL 1.1 Protocol), /id/... (303 to /page/... or /data/...), 
 /page/..., /.well-known/void, /catalog, /dumps/..., /ontology.
 
 environment: ATLAS_BASE_URI, ATLAS_QUERY_TIMEOUT (default 30), ATLAS_UPDATE_TOKEN (unset:
-read-only), ATLAS_STORE (default store folder).
+read-only), ATLAS_STORE (default store folder), ATLAS_DATA_CACHE_MB (default 32).
 
 examples:
   atlas-graph serve
@@ -65,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     parser.add_argument("--base-uri", metavar="URI", help="base of the instance URIs (default: $ATLAS_BASE_URI or http://HOST:PORT/)")
     parser.add_argument("--query-timeout", type=float, metavar="SECONDS",
-                        default=float(os.environ.get("ATLAS_QUERY_TIMEOUT", 30)),
+                        default=os.environ.get("ATLAS_QUERY_TIMEOUT", "30"),  # a string: argparse checks it
                         help="stop a SPARQL query after this long (default: $ATLAS_QUERY_TIMEOUT or 30)")
     parser.add_argument("--update-token", metavar="TOKEN", default=os.environ.get("ATLAS_UPDATE_TOKEN"),
                         help="allow SPARQL Update with 'Authorization: Bearer TOKEN' (default: read-only)")
@@ -75,6 +75,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--graph-store", metavar="URL", help="with --sparql-endpoint: its Graph Store Protocol endpoint")
     parser.add_argument("--remote-user", metavar="U", help="with --sparql-endpoint: user for updates (env ATLAS_REMOTE_USER)")
     parser.add_argument("--remote-password", metavar="P", help="with --sparql-endpoint: password (env ATLAS_REMOTE_PASSWORD)")
+    parser.add_argument("--data-cache-mb", type=float, metavar="MIB", default=os.environ.get("ATLAS_DATA_CACHE_MB", "32"),
+                        help="keep rendered /data/… descriptions up to this many MiB per worker, for the "
+                             "current store generation (default: $ATLAS_DATA_CACHE_MB or 32; 0: none)")
     parser.add_argument("--workers", type=int, default=min(4, 2 * (os.cpu_count() or 1)),
                         help="worker processes (default: 2 per core, at most 4)")
     parser.add_argument("--include-contacts", action="store_true",
@@ -90,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
                          "('atlas-graph load', 'atlas-graph publish'), then serve with --store DIR --sparql-endpoint URL")
     if args.query_timeout <= 0:
         raise UsageError("--query-timeout must be a positive number of seconds")
+    if args.data_cache_mb < 0:
+        raise UsageError("--data-cache-mb must be 0 (no cache) or a positive number of MiB")
     store_dir = StoreDir(args.store or default_store())
     if (args.store and not args.records) or args.sparql_endpoint:
         if not store_dir.exists():
@@ -103,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
     config = AtlasConfig(store=store_dir.path, base_uri=base, update_token=args.update_token,
                          query_timeout=args.query_timeout, sparql_endpoint=args.sparql_endpoint,
                          graph_store_url=args.graph_store,
-                         remote_credentials=Credentials.from_env(args.remote_user, args.remote_password))
+                         remote_credentials=Credentials.from_env(args.remote_user, args.remote_password),
+                         data_cache_mib=args.data_cache_mb)
     if args.sparql_endpoint:
         _check_remote(config)
     print(f"atlas-graph: serving {args.sparql_endpoint or store_dir.path} at http://{args.host}:{args.port}/ "
