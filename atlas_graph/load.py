@@ -92,7 +92,7 @@ def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
     chunk = ox.Store()  # in memory: the chunk's records, each in its graph, and their entities
     chunk.extend(chain.from_iterable(quads(mapped.triples, mapped.graph) for _, _, mapped, _ in mapped_ok))
     chunk.extend(quads(entities, uris.entities_graph()))
-    if _conforms_together(mapped_ok, chunk):
+    if _conforms_together(mapped_ok, entities, chunk):
         violations = [() for _ in mapped_ok]
     else:  # pyshacl tells which records are at fault, and why
         violations = _violations_by_record(mapped_ok, entities)
@@ -114,14 +114,15 @@ def _as_stored(store: ox.Store, graph) -> bytes:
                         format=ox.RdfFormat.N_QUADS)
 
 
-def _conforms_together(mapped: list, chunk: ox.Store) -> bool:
+def _conforms_together(mapped: list, entities: list, chunk: ox.Store) -> bool:
     """The fast check: True when the chunk's records and the entities they mention (``chunk``)
     conform to every shape (the shapes compiled into SPARQL, see
-    :mod:`atlas_graph.shacl_sparql`) and no record describes or points to another record's
-    nodes, so that each record alone conforms too. False means: ask pyshacl."""
+    :mod:`atlas_graph.shacl_sparql`) and no record describes an entity or another record's
+    nodes, or points to another record's nodes, so that each record alone (with the entities
+    it reaches) conforms too. False means: ask pyshacl."""
     own = [{s for s, _, _ in m.triples} for _, _, m, _ in mapped]
     every = set().union(*own)
-    if sum(map(len, own)) != len(every):  # two records describe one node
+    if sum(map(len, own)) != len(every) or not every.isdisjoint(s for s, _, _ in entities):
         return False
     for subjects, (_, _, m, _) in zip(own, mapped):
         if any(o in every and o not in subjects for _, _, o in m.triples):

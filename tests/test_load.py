@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import RDFS, Literal
 
 from atlas_graph.load import load
 from atlas_graph.pipeline import record_files
@@ -276,12 +278,16 @@ def test_the_fast_check_passes_a_valid_chunk_and_hands_a_broken_one_to_pyshacl(r
     from atlas_graph.load import _conforms_together, _violations_by_record
 
     paths = sorted(records.glob("synth_*.txt"))
-    mapped, _, chunk = _chunk(paths)
-    assert _conforms_together(mapped, chunk)
+    mapped, entities, chunk = _chunk(paths)
+    assert _conforms_together(mapped, entities, chunk)
+    path, sha, first, problems = mapped[0]  # a record that also describes an entity it names
+    country = next(s for s, p, o in entities if str(s).endswith("/id/country/fr"))
+    describing = replace(first, triples=first.triples + ((country, RDFS.comment, Literal("note")),))
+    assert not _conforms_together([(path, sha, describing, problems), *mapped[1:]], entities, chunk)
     broken = records / "synth_000007.txt"
     broken.write_text(broken.read_text("utf-8").replace(f"SYNTH-{SEED}-000007", f"SYNTH-{SEED}-000008"), "utf-8")
     mapped, entities, chunk = _chunk(paths)  # two records now describe one partnership
-    assert not _conforms_together(mapped, chunk)
+    assert not _conforms_together(mapped, entities, chunk)
     faulty = [Path(path).name for (path, *_), found in zip(mapped, _violations_by_record(mapped, entities)) if found]
     assert faulty == ["synth_000007.txt", "synth_000008.txt"]
 
