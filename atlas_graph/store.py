@@ -181,7 +181,7 @@ class StoreDir:
             current = self._current_link.resolve()
             pyoxigraph.Store.read_only(str(current / "oxigraph")).backup(str(path / "oxigraph"))
             state = _read_json(current / "state.json")
-            if (current / "records.json").exists():  # the loader's bookkeeping (see load.py)
+            if (current / "records.json").exists():  # the loader's bookkeeping (see bookkeeping.py)
                 os.link(current / "records.json", path / "records.json")
         else:
             state = {}
