@@ -20,8 +20,9 @@ without being read again, a changed one replaces its graph, and with --prune the
 capture is no longer among the inputs are removed. The shared entities graph, the dumps and the
 statistics are rebuilt at the end. Every record is checked against the project's SHACL shapes
 (compiled into SPARQL for speed; the same results as 'atlas-graph validate'): a record that
-does not conform is rejected with the violations. The store changes all at once: a load that is interrupted
-(Ctrl-C, kill, power loss) leaves it as it was, and servers keep answering meanwhile.
+does not conform is rejected with the violations. The store changes all at once: a load that
+is interrupted (Ctrl-C, kill, power loss) leaves it as it was, and servers keep answering
+meanwhile.
 
 Exit status: 0 every record stored; 1 some record rejected (the others are stored); 2 usage
 error (including a store locked by another load).
