@@ -8,6 +8,7 @@ import io
 import json
 import multiprocessing
 import os
+import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -31,10 +32,10 @@ class Dump:
     records: int  # triples, or quads for N-Quads
 
 
-DUMPS = {  # file name → (media type, title, format)
-    "atlas.nt.gz": ("application/n-triples", "N-Triples", ox.RdfFormat.N_TRIPLES),
-    "atlas.ttl.gz": ("text/turtle", "Turtle", ox.RdfFormat.TURTLE),
-    "atlas.nq.gz": ("application/n-quads", "N-Quads (one named graph per record)", ox.RdfFormat.N_QUADS),
+DUMPS = {  # file name → (media type, title)
+    "atlas.nt.gz": ("application/n-triples", "N-Triples"),
+    "atlas.ttl.gz": ("text/turtle", "Turtle"),
+    "atlas.nq.gz": ("application/n-quads", "N-Quads (one named graph per record)"),
 }
 
 
@@ -88,7 +89,7 @@ def write_dumps(store: ox.Store, folder: Path, content: BinaryIO | None = None) 
             child.start()
         receiver.close()  # the children hold the ends now: the reader sees the end of the data
         if content is not None:
-            _copy_nquads(content, folder / "atlas.nq.gz", sender, results)
+            _write_nquads(content, folder / "atlas.nq.gz", sender, results)
         sender.close()
         for child in children:
             child.join()
@@ -99,7 +100,7 @@ def write_dumps(store: ox.Store, folder: Path, content: BinaryIO | None = None) 
         counts = TripleCounts(**json.loads((results / "triples.json").read_text()))
     lines = {"atlas.nq.gz": quads, "atlas.nt.gz": counts.triples, "atlas.ttl.gz": counts.triples}
     dumps = []
-    for name, (media_type, title, _) in DUMPS.items():
+    for name, (media_type, title) in DUMPS.items():
         path = folder / name
         dumps.append(Dump(name, media_type, title, path.stat().st_size, _sha256(path), lines[name]))
     return dumps, counts
@@ -149,20 +150,15 @@ class _Received(io.RawIOBase):
         return size
 
 
-def _copy_nquads(content: BinaryIO, path: Path, sender, results: Path) -> None:
-    """The N-Quads dump from ``content``, also sent down ``sender``; its line count to results."""
+def _write_nquads(source: str | BinaryIO, path: Path, sender, results: Path) -> None:
+    """The N-Quads dump, also sent down ``sender``; its line count (one per quad) to results.
+    ``source``: the path of a store (dumped by Oxigraph), or its content as N-Quads."""
     with _gzip(path) as out:
         tee = _Tee(out, sender)
-        for block in iter(lambda: content.read(1 << 20), b""):
-            tee.write(block)
-    (results / "nquads.json").write_text(json.dumps(tee.lines))
-
-
-def _write_nquads(store_path: str, path: Path, sender, results: Path) -> None:
-    """The N-Quads dump, also sent down ``sender``; its line count (one per quad) to results."""
-    with _gzip(path) as out:
-        tee = _Tee(out, sender)
-        ox.Store.read_only(store_path).dump(tee, format=ox.RdfFormat.N_QUADS)
+        if isinstance(source, str):
+            ox.Store.read_only(source).dump(tee, format=ox.RdfFormat.N_QUADS)
+        else:
+            shutil.copyfileobj(source, tee, 1 << 20)
     sender.close()
     (results / "nquads.json").write_text(json.dumps(tee.lines))
 
