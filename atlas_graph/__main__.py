@@ -2,7 +2,7 @@
 
 import sys
 
-from .cli import main
+from atlas_graph.cli import main
 
 if __name__ == "__main__":  # not when a spawned child process imports this module again
     sys.exit(main())

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import pycountry
 
-from .uris import EU_COUNTRY, slug
+from atlas_graph.uris import EU_COUNTRY, slug
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Typed records that travel between the pipeline stages (parse → map → validate → store).
 
-Only :mod:`atlas_graph.parse` knows the page format and only :mod:`atlas_graph.mapping`
+Only :mod:`atlas_graph.ingest.parse` knows the page format and only :mod:`atlas_graph.ingest.mapping`
 knows RDF; everything in between is these plain, immutable dataclasses.
 """
 

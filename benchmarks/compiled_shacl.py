@@ -1,5 +1,5 @@
 """Time the SHACL check of one load chunk: pyshacl (validate_records) vs the compiled SPARQL
-check (atlas_graph.shacl_sparql), on the same 500 records in the same run.
+check (atlas_graph.validation.compiled), on the same 500 records in the same run.
 
     python -m benchmarks.compiled_shacl [--records 500] [--repeat 3] [--corpus var/bench/synth-12000-seed1]
 
@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from atlas_graph.mapping import entity_triples, map_record
+from atlas_graph.ingest.mapping import entity_triples, map_record
 from atlas_graph.oxi import quads
-from atlas_graph.parse import parse_bytes
+from atlas_graph.ingest.parse import parse_bytes
 from atlas_graph.resources import shapes_graph
-from atlas_graph.shacl_sparql import compile_shapes
+from atlas_graph.validation.compiled import compile_shapes
 from atlas_graph.uris import DEFAULT_BASE, URIs
-from atlas_graph.validate import _record_shapes, validate_records
+from atlas_graph.validation.shacl import _record_shapes, validate_records
 
 CORPUS = Path(__file__).resolve().parents[1] / "var" / "bench" / "synth-12000-seed1"
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from atlas_graph.remote import RemoteStore
+from atlas_graph.remote.store import RemoteStore
 from atlas_graph.server.backend import RemoteReader
-from atlas_graph.server.describe import describe
-from atlas_graph.store import StoreDir
+from atlas_graph.server.linked_data.describe import describe
+from atlas_graph.store.generations import StoreDir
 
 ATLAS = "https://w3id.org/atlas-coop/ontology#"
 QUERIES = {

@@ -1,5 +1,5 @@
 """The HTTP side of atlas-graph (Flask): ``create_app`` builds the application."""
 
-from .app import create_app
+from atlas_graph.server.app import create_app
 
 __all__ = ["create_app"]

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
-
 from flask import Flask
 
-from .service import AtlasConfig, AtlasService
+from atlas_graph.server.linked_data import pages
+from atlas_graph.server.linked_data import routes as linked_data
+from atlas_graph.server.publication import ontology
+from atlas_graph.server.publication import routes as publication
+from atlas_graph.server.service import AtlasConfig, AtlasService
+from atlas_graph.server.site import i18n
+from atlas_graph.server.site import routes as site
+from atlas_graph.server.sparql import endpoint as sparql
 
-# One module per concern, each exporting ``blueprint``.
-BLUEPRINTS = [
-    "sparql",
-    "linked_data",
-    "pages",
-    "publication",
-    "ontology",
-    "i18n",
-    "site",
-]
+# One module per concern, each exporting ``blueprint``; the order is the order of registration.
+BLUEPRINTS = [sparql, linked_data, pages, publication, ontology, i18n, site]
 
 
 def create_app(config: AtlasConfig) -> Flask:
@@ -25,6 +22,6 @@ def create_app(config: AtlasConfig) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # a request body larger than 1 MiB is refused (413)
     app.json.ensure_ascii = False
     app.extensions["atlas"] = AtlasService(config)
-    for name in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(f"{__package__}.{name}").blueprint)
+    for module in BLUEPRINTS:
+        app.register_blueprint(module.blueprint)
     return app

@@ -28,12 +28,12 @@ from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
-from atlas_graph.remote import SOLUTIONS_TYPE, TRIPLES_TYPE, RemoteRejected, RemoteStore, RemoteTimeout
+from atlas_graph.remote.store import SOLUTIONS_TYPE, TRIPLES_TYPE, RemoteRejected, RemoteStore, RemoteTimeout
 
-from .generation_cache import GenerationCache
-from .sparql_execution import Dataset, FormatWish, Limits, Outcome, QueryRejected, pick_media_type
-from .sparql_results import QueryTimeout, write_boolean, write_solutions, write_triples
-from .sparql_text import keywords, uses_service
+from atlas_graph.server.generation_cache import GenerationCache
+from atlas_graph.server.sparql.execution import Dataset, FormatWish, Limits, Outcome, QueryRejected, pick_media_type
+from atlas_graph.server.sparql.results import QueryTimeout, write_boolean, write_solutions, write_triples
+from atlas_graph.server.sparql.text import keywords, uses_service
 
 LABELS_PER_QUERY = 200  # IRIs per VALUES block when labels are read remotely
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pyoxigraph
 
-from atlas_graph.load import finalize
-from atlas_graph.remote import Credentials, RemoteRejected, RemoteStore
-from atlas_graph.store import Generation, StoreDir
+from atlas_graph.store.loader import finalize
+from atlas_graph.remote.store import Credentials, RemoteRejected, RemoteStore
+from atlas_graph.store.generations import Generation, StoreDir
 
-from .backend import RemoteReader, run_remote_query
-from .query_pool import QueryPool
-from .sparql_execution import Answer, Dataset, FormatWish, Limits
+from atlas_graph.server.backend import RemoteReader, run_remote_query
+from atlas_graph.server.sparql.pool import QueryPool
+from atlas_graph.server.sparql.execution import Answer, Dataset, FormatWish, Limits
 
 
 @dataclass(frozen=True)

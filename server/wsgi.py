@@ -13,10 +13,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from atlas_graph.store import StoreDir
+from atlas_graph.store.generations import StoreDir
 
-from .app import create_app
-from .service import AtlasConfig
+from atlas_graph.server.app import create_app
+from atlas_graph.server.service import AtlasConfig
 
 
 def config_from_environment() -> AtlasConfig:

@@ -19,11 +19,11 @@ import pyoxigraph as ox
 from rdflib import Graph
 from werkzeug.serving import make_server
 
-from atlas_graph.load import load
-from atlas_graph.pipeline import record_files
+from atlas_graph.store.loader import load
+from atlas_graph.ingest.pipeline import record_files
 from atlas_graph.server import create_app
 from atlas_graph.server.service import AtlasConfig
-from atlas_graph.store import StoreDir
+from atlas_graph.store.generations import StoreDir
 from atlas_graph.uris import URIs
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

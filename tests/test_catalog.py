@@ -11,8 +11,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, RDF, VOID
 
-from atlas_graph.catalog import build_catalog
-from atlas_graph.dataset_info import Site
+from atlas_graph.publication.catalog import build_catalog
+from atlas_graph.publication.dataset_info import Site
 from atlas_graph.server import create_app
 from atlas_graph.server.service import AtlasConfig
 from publication_site import FORMATS, negotiated_graph, served_store

@@ -14,7 +14,7 @@ import pytest
 
 from atlas_graph.server.app import create_app
 from atlas_graph.server.generation_cache import GenerationCache
-from atlas_graph.server.linked_data import CACHE, Rendered, data_cache
+from atlas_graph.server.linked_data.routes import CACHE, Rendered, data_cache
 from atlas_graph.server.service import AtlasConfig
 from http_fetch import fetch
 from live_server import ATLAS_GRAPH_SCRIPT, REPO_ROOT, ServeProcess, clean_environment
@@ -88,7 +88,7 @@ def test_the_bound_is_in_mib_and_zero_keeps_nothing():
 
 
 def test_serve_takes_the_bound_from_its_option_or_the_environment(monkeypatch):
-    from atlas_graph.cli import build_parser
+    from atlas_graph.cli.main import build_parser
 
     monkeypatch.setenv("ATLAS_DATA_CACHE_MB", "8")
     assert build_parser().parse_args(["serve"]).data_cache_mb == 8

@@ -128,9 +128,9 @@ def test_escaping_paths_are_refused(site, raw_path):
 
 @pytest.mark.parametrize("in_default_graph", [False, True], ids=["named graphs only", "default graph too"])
 def test_counts_taken_while_dumping_equal_the_distinct_triples(tmp_path, in_default_graph):
-    """The VoID statistics counted by the N-Triples dump (atlas_graph.dumps.TripleCounts) on
+    """The VoID statistics counted by the N-Triples dump (atlas_graph.store.dumps.TripleCounts) on
     both of its paths: triples grouped by subject, and the union query a default graph forces."""
-    from atlas_graph.dumps import write_dumps
+    from atlas_graph.store.dumps import write_dumps
 
     ex = "http://example.org/"
     s1, s2, p, q = (ox.NamedNode(ex + n) for n in ("s1", "s2", "p", "q"))

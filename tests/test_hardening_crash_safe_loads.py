@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas_graph.store import StoreDir
+from atlas_graph.store.generations import StoreDir
 from conftest import ATLAS_GRAPH_SCRIPT, REPO_ROOT
 from hardening_support import Server, clean_environment
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from atlas_graph.parse import parse_bytes
+from atlas_graph.ingest.parse import parse_bytes
 from http_fetch import fetch
 from test_parse_properties import PAGES, check, mutate
 

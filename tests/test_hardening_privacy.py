@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
-from atlas_graph.parse import parse_bytes
+from atlas_graph.ingest.parse import parse_bytes
 from hardening_support import Server, load, ALL_RECORDS
 
 PERSONAL = [

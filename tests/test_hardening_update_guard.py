@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from atlas_graph.store import StoreDir
+from atlas_graph.store.generations import StoreDir
 from hardening_support import TOKEN, loaded_server
 
 INSERT = "INSERT DATA { <urn:x:s> <urn:x:p> <urn:x:o> }"

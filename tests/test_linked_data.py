@@ -13,9 +13,9 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS, VOID
 
 from atlas_graph.server.app import create_app
-from atlas_graph.server.describe import Document, describe, document_triples, entity_uri
+from atlas_graph.server.linked_data.describe import Document, describe, document_triples, entity_uri
 from atlas_graph.server.service import AtlasConfig
-from atlas_graph.store import StoreDir
+from atlas_graph.store.generations import StoreDir
 from http_fetch import fetch
 
 ATLAS = Namespace("https://w3id.org/atlas-coop/ontology#")

@@ -17,10 +17,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib import RDFS, Literal
 
-from atlas_graph.load import load
-from atlas_graph.pipeline import record_files
-from atlas_graph.store import StoreDir
-from atlas_graph.synth import MANIFEST_NAME, write_corpus
+from atlas_graph.store.loader import load
+from atlas_graph.ingest.pipeline import record_files
+from atlas_graph.store.generations import StoreDir
+from atlas_graph.synth.corpus import MANIFEST_NAME, write_corpus
 from atlas_graph.uris import URIs
 
 BASE = "http://localhost:8000/"
@@ -257,9 +257,9 @@ def _entities(store: Path) -> set:
 def _chunk(paths: list[Path]):
     """What load's workers hold for a chunk: (path, sha, mapped record, problems), the
     entities' triples, and an in-memory store of both."""
-    from atlas_graph.mapping import entity_triples, map_record
+    from atlas_graph.ingest.mapping import entity_triples, map_record
     from atlas_graph.oxi import quads
-    from atlas_graph.parse import parse_bytes
+    from atlas_graph.ingest.parse import parse_bytes
 
     uris = URIs(BASE)
     mapped = [(str(p), "", map_record(parse_bytes(p.read_bytes(), source=str(p), stem=p.stem).record, uris), ())
@@ -275,7 +275,7 @@ def _chunk(paths: list[Path]):
 def test_the_fast_check_passes_a_valid_chunk_and_hands_a_broken_one_to_pyshacl(records):
     """load validates a chunk with the shapes compiled into SPARQL; only when that finds
     something (or records share nodes) does pyshacl run to say which record is at fault."""
-    from atlas_graph.load import _conforms_together, _violations_by_record
+    from atlas_graph.store.loader import _conforms_together, _violations_by_record
 
     paths = sorted(records.glob("synth_*.txt"))
     mapped, entities, chunk = _chunk(paths)

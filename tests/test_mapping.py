@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from atlas_graph.mapping import canonical_label, entity_triples, map_record
+from atlas_graph.ingest.mapping import canonical_label, entity_triples, map_record
 from atlas_graph.model import Contact, Funding, Record
-from atlas_graph.parse import parse_file
-from atlas_graph.pipeline import map_results
+from atlas_graph.ingest.parse import parse_file
+from atlas_graph.ingest.pipeline import map_results
 from atlas_graph.uris import URIs
 
 B = "https://data.example.org/atlas/"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from atlas_graph.server.negotiation import UnknownFormat, best_match, choose, parse_accept, quality
+from atlas_graph.server.http.negotiation import UnknownFormat, best_match, choose, parse_accept, quality
 
 RDF = ["text/turtle", "application/rdf+xml", "application/ld+json"]
 

@@ -164,7 +164,7 @@ def test_unknown_page_is_an_html_404_for_browsers_and_text_for_others(atlas_serv
 
 
 def test_every_entity_of_the_store_has_a_page_and_data(atlas_server):
-    from atlas_graph.store import StoreDir
+    from atlas_graph.store.generations import StoreDir
 
     store = StoreDir(atlas_server.store).reader().store
     ours = atlas_server.url("id/")

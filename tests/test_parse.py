@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from atlas_graph.model import Contact, ForeignPartner, ThemePath, Volunteer
-from atlas_graph.parse import parse_amount, parse_bytes, parse_file, parse_text
+from atlas_graph.ingest.parse import parse_amount, parse_bytes, parse_file, parse_text
 
 PROBLEM_LINE = re.compile(r"^(?P<file>\S+):(?P<line>\d+): (?P<field>[^:]+): (?P<value>'.*'|\".*\"): (?P<message>.+)$")
 

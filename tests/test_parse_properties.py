@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
-from atlas_graph.mapping import entity_triples, map_record
+from atlas_graph.ingest.mapping import entity_triples, map_record
 from atlas_graph.model import ParseResult, Problem, Record
-from atlas_graph.parse import parse_bytes, parse_text
+from atlas_graph.ingest.parse import parse_bytes, parse_text
 from atlas_graph.uris import URIs
 from conftest import REAL_PAGE, TEST_RECORDS
 

@@ -9,9 +9,9 @@ import os
 import pyoxigraph as ox
 import pytest
 
-from atlas_graph.server.query_pool import QueryPool, SpillingSink
-from atlas_graph.server.sparql_execution import Dataset, FormatWish, Limits, QueryRejected
-from atlas_graph.server.sparql_results import QueryTimeout
+from atlas_graph.server.sparql.pool import QueryPool, SpillingSink
+from atlas_graph.server.sparql.execution import Dataset, FormatWish, Limits, QueryRejected
+from atlas_graph.server.sparql.results import QueryTimeout
 
 EX = "http://example.org/"
 JSON = FormatWish("application/sparql-results+json")

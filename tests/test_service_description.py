@@ -7,7 +7,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, VOID
 
-from atlas_graph.server.service_description import SD, build_service_description
+from atlas_graph.server.sparql.service_description import SD, build_service_description
 from sparql_server import SHARED, TOKEN, AtlasConfig, LiveServer, StoreAtlas, make_app
 from w3c_protocol import SERVICE_DESCRIPTION_CHECKS, fetch_service_description, load_service_description_manifest
 

@@ -18,18 +18,18 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SH, SKOS
 
-from atlas_graph import validate
+from atlas_graph.validation import shacl as validate
 from atlas_graph.oxi import term
-from atlas_graph.pipeline import convert_files, record_files, to_graph
+from atlas_graph.ingest.pipeline import convert_files, record_files, to_graph
 from atlas_graph.resources import shapes_graph
-from atlas_graph.shacl_sparql import (
+from atlas_graph.validation.compiled import (
     UnsupportedShape,
     ValidationResult,
     _portable_pattern,
     compile_shapes,
     rdflib_term,
 )
-from atlas_graph.synth import MANIFEST_NAME, write_corpus
+from atlas_graph.synth.corpus import MANIFEST_NAME, write_corpus
 from atlas_graph.uris import DEFAULT_BASE, URIs
 from test_shapes import ATLAS, B, BROKEN, FUNDING_1, KPALIME, ORG, PARTNERSHIP, TOGO, VCARD, valid_graph
 

@@ -10,7 +10,7 @@ from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SH, SKOS
 
 from atlas_graph.resources import shapes_graph
-from atlas_graph.validate import validate, validate_records
+from atlas_graph.validation.shacl import validate, validate_records
 
 DATA = Path(__file__).parent / "data"
 ATLAS = Namespace("https://w3id.org/atlas-coop/ontology#")

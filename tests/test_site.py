@@ -13,7 +13,7 @@ from conftest import ATLAS_GRAPH_SCRIPT, REPO_ROOT, TEST_RECORDS
 from http_fetch import fetch
 from test_pages import KPALIME, PARTNERSHIP, TITLE, parse_html
 
-from atlas_graph.server.sparql_examples import EXAMPLES
+from atlas_graph.server.sparql.examples import EXAMPLES
 
 HTML = {"Accept": "text/html"}
 
@@ -159,7 +159,7 @@ def test_collectivities_filter_and_pagination(get, atlas_server):
 
 
 def test_pagination_splits_long_lists(atlas_server, monkeypatch):
-    from atlas_graph.server import site
+    from atlas_graph.server.site import routes as site
     from atlas_graph.server.app import create_app
     from atlas_graph.server.service import AtlasConfig
 
@@ -271,12 +271,12 @@ def test_examples_are_in_both_languages():
 def test_every_ui_string_the_templates_use_exists_in_both_languages():
     import re as regex
 
-    from atlas_graph.server.i18n import MESSAGES
+    from atlas_graph.server.site.i18n import MESSAGES
 
     templates = (REPO_ROOT / "server" / "templates").glob("*.html")
     used = {key for path in templates for key in regex.findall(r"""\bt\(\s*["']([\w.]+)["']\s*[,)]""", path.read_text())}
     assert used and used <= set(MESSAGES), used - set(MESSAGES)
-    from atlas_graph.server.search import GROUPS  # keys the templates build: group.{kind}, kind.{kind}
+    from atlas_graph.server.site.search import GROUPS  # keys the templates build: group.{kind}, kind.{kind}
     assert {f"group.{kind}" for kind in GROUPS} | {"kind.french", "kind.foreign", "kind.organization"} <= set(MESSAGES)
     for key, texts in MESSAGES.items():
         assert set(texts) == {"fr", "en"} and all(texts.values()), key

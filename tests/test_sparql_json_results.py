@@ -9,7 +9,7 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from atlas_graph.server.sparql_results import write_solutions
+from atlas_graph.server.sparql.results import write_solutions
 
 EX = "http://example.org/"
 TRICKY = ['plain', 'quote " and backslash \\', "new\nline\ttab\r", "ünïcödé ✓ \u2028 \U0001F600", "\x00\x1f", ""]

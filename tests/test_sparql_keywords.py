@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from atlas_graph.server.query_graphs import query_dataset
-from atlas_graph.server.sparql_text import has_keyword, may_contain, uses_service
+from atlas_graph.server.sparql.query_dataset import query_dataset
+from atlas_graph.server.sparql.text import has_keyword, may_contain, uses_service
 
 
 def test_a_keyword_in_any_case_is_found_next_to_non_ascii_text():

@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-from atlas_graph.server.sparql_text import DatasetConflict, add_using_clauses, uses_service
+from atlas_graph.server.sparql.text import DatasetConflict, add_using_clauses, uses_service
 from sparql_server import SHARED, TOKEN, AtlasConfig, LiveServer, StoreAtlas, make_app
 from w3c_protocol import check_response, load_protocol_manifest, send
 
@@ -461,7 +461,7 @@ def test_update_syntax_error_points_into_the_clients_text(tmp_path):
 def test_errors_install_gives_every_route_short_bodies_and_cors(tmp_path):
     from flask import Flask
 
-    from atlas_graph.server import errors
+    from atlas_graph.server.http import errors
 
     app = Flask("errors_test")
     errors.install(app)

@@ -7,7 +7,7 @@ import pyshacl
 import pytest
 
 from atlas_graph.resources import shapes_graph
-from atlas_graph.validate import _record_shapes, _record_shapes_graph, _shapes, _violations
+from atlas_graph.validation.shacl import _record_shapes, _record_shapes_graph, _shapes, _violations
 from tests.test_shapes import BROKEN, valid_graph
 
 

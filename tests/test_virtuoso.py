@@ -25,11 +25,11 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from atlas_graph.commands.serve import bundled_records
-from atlas_graph.publish import STATE_FILE
-from atlas_graph.remote import Credentials, RemoteStore
+from atlas_graph.cli.serve import bundled_records
+from atlas_graph.remote.publish import STATE_FILE
+from atlas_graph.remote.store import Credentials, RemoteStore
 from atlas_graph.server.backend import RemoteReader
-from atlas_graph.server.describe import describe
+from atlas_graph.server.linked_data.describe import describe
 from conftest import REPO_ROOT, run_atlas_graph
 from http_fetch import fetch
 from live_server import ServeProcess, free_port

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from atlas_graph.remote import _chunks
-from atlas_graph.remote_engines import ENGINES, detect
+from atlas_graph.remote.store import _chunks
+from atlas_graph.remote.engines import ENGINES, detect
 from atlas_graph.server.backend import query_kind
 
 VIRTUOSO = ENGINES["virtuoso"]
@@ -47,7 +47,7 @@ def test_virtuoso_own_graphs_are_left_out_only_without_graph_patterns():
 
 
 def test_chunks_cut_at_line_ends_and_lose_nothing(monkeypatch):
-    monkeypatch.setattr("atlas_graph.remote.CHUNK_BYTES", 100)
+    monkeypatch.setattr("atlas_graph.remote.store.CHUNK_BYTES", 100)
     lines = [f'<http://ex/s{n}> <http://ex/p> "{"é" * (n % 40)}" .\n'.encode() for n in range(200)]
     data = b"".join(lines)
     chunks = _chunks(data)

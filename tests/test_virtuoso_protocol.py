@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas_graph.remote import Credentials
+from atlas_graph.remote.store import Credentials
 from atlas_graph.server import service
 from sparql_server import SHARED, LiveServer, make_app
 from virtuoso import PASSWORD, USER, start_virtuoso

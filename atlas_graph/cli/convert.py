@@ -1,0 +1,133 @@
+"""``atlas-graph convert``: Atlas pages → one RDF file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from atlas_graph.cli.base import EXIT_OK, EXIT_PROBLEMS, UsageError
+from atlas_graph.ingest.pipeline import Batch, InputError, convert_files, record_files, to_dataset, to_graph
+from atlas_graph.cli.progress import progress_bar
+from atlas_graph.uris import BaseURIError, URIs, base_uri
+
+HELP = "convert Atlas pages to one RDF file (format from the extension)"
+DESCRIPTION = """\
+Convert Atlas project pages (text captures) to RDF.
+
+INPUT is any number of record files or folders (their *.txt files). The format is chosen by
+OUTPUT's extension: .ttl (Turtle), .nt (N-Triples), .jsonld (JSON-LD), or .nq (N-Quads) and
+.trig (TriG), where each record is its own named graph and the shared entities (collectivities,
+countries, themes) are in <BASE graph/entities>.
+
+Every record that can be converted is written. Each problem is printed on one line:
+    FILE:LINE: FIELD: 'VALUE': what is wrong
+Exit status: 0 every record converted; 1 some record rejected (e.g. an error page or an empty
+file — the others are still written); 2 usage error.
+
+Personal data (names and e-mails of contacts and volunteers) is left out unless
+--include-contacts is given.
+
+examples:
+  atlas-graph convert records/ -o atlas.ttl
+  atlas-graph convert records/*.txt -o atlas.nq --base-uri https://data.example.org/atlas/
+"""
+
+FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld"}
+QUAD_FORMATS = {"nquads", "trig"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="record files or folders of *.txt")
+    parser.add_argument("-o", "--output", required=True, metavar="OUTPUT",
+                        help="output file: .ttl .nt .nq .trig or .jsonld")
+    add_mapping_arguments(parser)
+
+
+def add_mapping_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every verb that maps records shares."""
+    parser.add_argument("--base-uri", metavar="URI",
+                        help="base of every instance URI, ending with '/' "
+                             "(default: $ATLAS_BASE_URI or http://localhost:8000/)")
+    parser.add_argument("--include-contacts", action="store_true",
+                        help="also publish contacts' and volunteers' names and e-mails (personal data)")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 on any problem, not only on rejected records")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print problems only, no summary")
+
+
+def resolve_uris(args: argparse.Namespace) -> URIs:
+    try:
+        return URIs(base_uri(args.base_uri))
+    except BaseURIError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def resolve_inputs(args: argparse.Namespace) -> list[Path]:
+    try:
+        return record_files(args.inputs)
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def report(batch: Batch, args: argparse.Namespace) -> int:
+    """Print one line per problem on stderr; the exit status the batch deserves."""
+    for problem in batch.problems:
+        print(problem, file=sys.stderr)
+    if batch.rejected:
+        return EXIT_PROBLEMS
+    return EXIT_PROBLEMS if args.strict and batch.problems else EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    output = Path(args.output)
+    rdf_format = FORMATS.get(output.suffix.lower())
+    if rdf_format is None:
+        raise UsageError(f"{output}: unknown extension {output.suffix!r}; use one of {' '.join(FORMATS)}")
+    if not output.parent.is_dir():
+        raise UsageError(f"{output}: folder {output.parent} does not exist")
+    uris = resolve_uris(args)
+    files = resolve_inputs(args)
+    with progress_bar("parsing", total=len(files)) as advance:
+        batch = convert_files(files, uris, args.include_contacts, progress=advance)
+    data = to_dataset(batch, uris) if rdf_format in QUAD_FORMATS else to_graph(batch, uris)
+    write_atomically(output, data.serialize(format=rdf_format, encoding="utf-8"), rdf_format)
+    status = report(batch, args)
+    if not args.quiet:
+        print(f"{len(batch.records)} records converted, {len(batch.rejected)} rejected, "
+              f"{len(batch.problems)} problems; {len(data)} triples written to {output}", file=sys.stderr)
+    return status
+
+
+def write_atomically(path: Path, data: bytes, rdf_format: str) -> None:
+    """Write through a temporary file so that a failed run never leaves half a file.
+
+    Line-based formats are sorted and JSON-LD arrays ordered, so the same input gives the same
+    bytes on every run."""
+    if rdf_format in ("nt", "nquads"):
+        data = b"".join(sorted(set(data.splitlines(keepends=True))))
+    elif rdf_format == "json-ld":
+        data = json.dumps(_ordered(json.loads(data)), ensure_ascii=False, indent=2,
+                          sort_keys=True).encode("utf-8") + b"\n"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _ordered(node):
+    """A JSON-LD document with every array in a fixed order (nodes and values are unordered
+    sets in RDF; ``@list`` arrays, which are ordered, are kept as they are)."""
+    if isinstance(node, dict):
+        return {key: value if key == "@list" else _ordered(value) for key, value in node.items()}
+    if isinstance(node, list):
+        items = [_ordered(item) for item in node]
+        return sorted(items, key=lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True))
+    return node

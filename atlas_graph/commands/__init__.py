@@ -1,1 +1,0 @@
-"""The CLI verbs, one module each (see atlas_graph.cli)."""

@@ -1,0 +1,1 @@
+"""Ingest: Atlas page captures → parsed records → mapped RDF, one batch pipeline for every verb."""

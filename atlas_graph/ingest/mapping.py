@@ -1,0 +1,306 @@
+"""Record → RDF, with exactly the terms and URIs of CONTRACT §1–2 (see docs/data-model.md).
+
+Two pure steps:
+
+- :func:`map_record` turns one record into its own triples (the partnership, its funding rows,
+  its links) and the *mentions* of the shared entities it names (a collectivity as spelled
+  here, a country, a theme …);
+- :func:`entity_triples` turns every mention of every record into the shared entities graph:
+  one node per URI, its canonical ``skos:prefLabel`` and every other spelling as
+  ``skos:altLabel``, chosen the same way whatever the order of the input.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from rdflib import Literal, Namespace, URIRef
+from rdflib import namespace as rdflib_namespaces
+
+from atlas_graph import countries
+from atlas_graph.model import Problem, Record
+from atlas_graph.uris import URIs, slug
+from atlas_graph.uris import ATLAS as ATLAS_NAMESPACE
+
+
+class _Kept:
+    """A namespace whose terms are built once: rdflib's namespaces build a new URIRef on
+    every attribute access, a fifth of the mapping's time."""
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = self[name]
+        setattr(self, name, value)
+        return value
+
+    def __getitem__(self, name: str) -> URIRef:
+        return URIRef(str(self._namespace) + name)
+
+
+ATLAS = _Kept(ATLAS_NAMESPACE)
+DCTERMS, ORG, PROV, SKOS = (_Kept(rdflib_namespaces.DCTERMS), _Kept(rdflib_namespaces.ORG),
+                            _Kept(rdflib_namespaces.PROV), _Kept(rdflib_namespaces.SKOS))
+RDF, XSD = _Kept(rdflib_namespaces.RDF), _Kept(rdflib_namespaces.XSD)
+VCARD = _Kept(Namespace("http://www.w3.org/2006/vcard/ns#"))
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+COLLECTIVITY_TYPES = {
+    "foreign": (ATLAS.ForeignCollectivity, ATLAS.Collectivity, ORG.Organization),
+    "french": (ATLAS.FrenchCollectivity, ATLAS.Collectivity, ORG.Organization),
+}
+SCHEME_LABELS = {
+    "theme": ("Thématiques d'intervention", "Intervention themes"),
+    "status": ("Statuts des partenariats", "Partnership statuses"),
+    "form": ("Formes de partenariat", "Partnership forms"),
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A shared entity as one record names it.
+
+    ``kind``: foreign, french, organization, country, theme, status or form. ``country`` is the
+    alpha-2 code for collectivities and countries; ``parent`` the broader theme concept.
+    """
+
+    uri: str
+    kind: str
+    label: str
+    country: str | None = None
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class MappedRecord:
+    record_id: str
+    graph: URIRef
+    triples: tuple[Triple, ...]
+    mentions: tuple[Mention, ...]
+    problems: tuple[Problem, ...]
+
+
+def _fr(text: str) -> Literal:
+    return Literal(text, lang="fr")
+
+
+@lru_cache(maxsize=1024)  # a few dozen years recur; rdflib parses each literal it builds
+def _year(year: int) -> Literal:
+    return Literal(f"{year:04d}", datatype=XSD.gYear)
+
+
+def _decimal(value: Decimal) -> Literal:
+    """An xsd:decimal in its canonical XSD 1.0 form ("19300.0", "1500.5"): rdflib writes Turtle
+    decimals with a point, so any other form would make the .ttl and .nt outputs differ."""
+    text = format(value.normalize(), "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+
+
+def map_record(record: Record, uris: URIs, include_contacts: bool = False) -> MappedRecord:
+    """One record's own triples and the shared entities it mentions."""
+    triples: list[Triple] = []
+    mentions: list[Mention] = []
+    problems: list[Problem] = []
+    add = triples.append
+    me = uris.partnership(record.record_id)
+
+    add((me, RDF.type, ATLAS.Partnership))
+    add((me, DCTERMS.identifier, Literal(record.record_id)))
+    if record.title:
+        add((me, DCTERMS.title, _fr(record.title)))
+    if record.signature_year:
+        add((me, ATLAS.signatureYear, _year(record.signature_year)))
+    if record.start_year:
+        add((me, ATLAS.startYear, _year(record.start_year)))
+    if record.end_date:
+        add((me, ATLAS.endDate, Literal(record.end_date.isoformat(), datatype=XSD.date)))
+    def nameless(name: str, field: str, line: int | None = None) -> bool:
+        """A name with no letter or digit has no URI: reported and left out."""
+        if slug(name):
+            return False
+        problems.append(Problem(record.source, line, field, name, "no letter or digit to name it by; left out"))
+        return True
+
+    for prop, kind, value in ((ATLAS.status, "status", record.status), (ATLAS.form, "form", record.form)):
+        if value and not nameless(value, kind):
+            concept = uris.status(value) if kind == "status" else uris.form(value)
+            add((me, prop, concept))
+            mentions.append(Mention(str(concept), kind, value))
+    if record.theme and not any(nameless(level, "theme") for level in record.theme.levels):
+        add((me, ATLAS.theme, _theme(record.theme.levels, uris, mentions)))
+    for path in record.other_themes:
+        if not any(nameless(level, "otherTheme") for level in path.levels):
+            add((me, ATLAS.otherTheme, _theme(path.levels, uris, mentions)))
+    for prop, paragraphs in (
+        (ATLAS.context, record.context),
+        (ATLAS.history, record.history),
+        (ATLAS.objective, record.objective),
+        (DCTERMS.description, record.description),
+    ):
+        if paragraphs:
+            add((me, prop, _fr("\n".join(paragraphs))))
+
+    partners: dict[str, Mention] = {}  # slug of a name → the partner it designates in this record
+    for partner in record.foreign_partners:
+        if nameless(partner.name, "foreignPartner", partner.line):
+            continue
+        country = countries.resolve(partner.country)
+        if country is None:
+            problems.append(Problem(record.source, partner.line, "Pays", partner.country,
+                                    f"unknown country; the foreign partner {partner.name!r} is left out"))
+            continue
+        node = uris.collectivity(country.alpha2, partner.name)
+        add((me, ATLAS.foreignPartner, node))
+        mention = Mention(str(node), "foreign", partner.name, country.alpha2)
+        mentions.append(mention)
+        mentions.append(Mention(str(uris.country(country.alpha2)), "country", partner.country, country.alpha2))
+        partners.setdefault(slug(partner.name), mention)
+    for name in record.french_partners:
+        if nameless(name, "frenchPartner"):
+            continue
+        node = uris.collectivity(countries.FRANCE, name)
+        add((me, ATLAS.frenchPartner, node))
+        mention = Mention(str(node), "french", name, countries.FRANCE)
+        mentions.append(mention)
+        mentions.append(Mention(str(uris.country(countries.FRANCE)), "country", "France", countries.FRANCE))
+        partners.setdefault(slug(name), mention)
+    for name in record.other_french_partners:
+        if not nameless(name, "otherFrenchPartner"):
+            add((me, ATLAS.otherFrenchPartner, _organization(name, partners, uris, mentions)))
+
+    add((me, ATLAS.triennial, Literal(record.triennial)))
+    for n, row in enumerate(record.funding, start=1):
+        funding = uris.funding(record.record_id, n)
+        add((me, ATLAS.funding, funding))
+        add((funding, RDF.type, ATLAS.Funding))
+        if not nameless(row.funder, "funder", row.line):
+            add((funding, ATLAS.funder, _organization(row.funder, partners, uris, mentions)))
+        if row.amount is not None:
+            add((funding, ATLAS.amount, _decimal(row.amount)))
+        for water in row.water_amounts:
+            add((funding, ATLAS.waterAmount, _decimal(water)))
+        if row.year:
+            add((funding, ATLAS.year, _year(row.year)))
+
+    source = URIRef(record.source_url or f"urn:sha256:{record.content_hash}")
+    add((me, PROV.wasDerivedFrom, source))
+    add((source, RDF.type, PROV.Entity))
+    add((source, DCTERMS.identifier, Literal(record.source.replace("\\", "/").rsplit("/", 1)[-1])))
+    if record.synthetic:
+        add((me, ATLAS.synthetic, Literal(True)))
+    if include_contacts:
+        _personal_data(record, me, uris, add)
+    return MappedRecord(record.record_id, uris.record_graph(record.record_id), tuple(triples),
+                        tuple(dict.fromkeys(mentions)), tuple(problems))
+
+
+def _theme(levels: tuple[str, ...], uris: URIs, mentions: list[Mention]) -> URIRef:
+    """The concept of the most specific level; every level is mentioned with its parent."""
+    parent = None
+    for depth in range(1, len(levels) + 1):
+        concept = uris.theme(levels[:depth])
+        mentions.append(Mention(str(concept), "theme", levels[depth - 1], parent=parent))
+        parent = str(concept)
+    return concept
+
+
+def _organization(name: str, partners: dict[str, Mention], uris: URIs, mentions: list[Mention]) -> URIRef:
+    """A funder or other partner: the record's partner of that name, else an organisation.
+    Either way this spelling is mentioned, so that it becomes a label of the node."""
+    known = partners.get(slug(name))
+    if known is None:
+        known = partners[slug(name)] = Mention(str(uris.organization(name)), "organization", name)
+    mentions.append(Mention(known.uri, known.kind, name, known.country))
+    return URIRef(known.uri)
+
+
+def _personal_data(record: Record, me: URIRef, uris: URIs, add) -> None:
+    """Contacts at ``…/contact/{n}``, volunteers at ``…/volunteer/{n}``, n from 1 in page order."""
+    people = [(ATLAS.contact, uris.contact(record.record_id, n), c.family_name, c.given_name,
+               c.role, c.email, c.organisation) for n, c in enumerate(record.contacts, start=1)]
+    people += [(ATLAS.volunteer, uris.volunteer(record.record_id, n), v.family_name, v.given_name,
+                v.mission, "", v.assignment) for n, v in enumerate(record.volunteers, start=1)]
+    for prop, person, family, given, role, email, organisation in people:
+        add((me, prop, person))
+        add((person, RDF.type, VCARD.Individual))
+        for vprop, value in ((VCARD["family-name"], family), (VCARD["given-name"], given),
+                             (VCARD.role, role), (VCARD["organization-name"], organisation)):
+            if value:
+                add((person, vprop, Literal(value)))
+        if email:
+            add((person, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+
+
+# shared entities -------------------------------------------------------------------------------
+
+
+def canonical_label(spellings: Counter) -> str:
+    """The spelling to show (docs/data-model.md): one that is not all capitals, then the one
+    with the most accented letters, then the most frequent, then the first in code-point
+    order — so the choice never depends on the input order."""
+
+    def accents(text: str) -> int:
+        return sum(1 for c in unicodedata.normalize("NFD", text) if unicodedata.combining(c))
+
+    return min(spellings, key=lambda s: (s.isupper(), -accents(s), -spellings[s], s))
+
+
+def entity_triples(mentions: Iterable[Mention], uris: URIs) -> list[Triple]:
+    """The shared entities graph, from the mentions of all records."""
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    first: dict[str, Mention] = {}
+    for mention in mentions:
+        spellings[mention.uri][mention.label] += 1
+        first.setdefault(mention.uri, mention)
+    triples: list[Triple] = []
+    add = triples.append
+    schemes = set()
+    for uri in sorted(first):
+        mention, node = first[uri], URIRef(uri)
+        labels = spellings[uri]
+        if mention.kind == "country":
+            country = countries.by_alpha2(mention.country)
+            add((node, RDF.type, ATLAS.Country))
+            add((node, ATLAS.isoCode, Literal(country.alpha2)))
+            add((node, SKOS.exactMatch, URIRef(country.eu_authority)))
+            add((node, SKOS.prefLabel, _fr(country.name_fr)))
+            add((node, SKOS.prefLabel, Literal(country.name_en, lang="en")))
+            for label in sorted(set(labels) - {country.name_fr}):
+                add((node, SKOS.altLabel, _fr(label)))
+            continue
+        preferred = canonical_label(labels)
+        add((node, SKOS.prefLabel, _fr(preferred)))
+        for label in sorted(set(labels) - {preferred}):
+            add((node, SKOS.altLabel, _fr(label)))
+        if mention.kind in COLLECTIVITY_TYPES:
+            for cls in COLLECTIVITY_TYPES[mention.kind]:
+                add((node, RDF.type, cls))
+            add((node, ATLAS.country, uris.country(mention.country)))
+        elif mention.kind == "organization":
+            add((node, RDF.type, ORG.Organization))
+        else:  # a concept: theme, status or form
+            scheme = uris.scheme(mention.kind)
+            schemes.add(mention.kind)
+            add((node, RDF.type, SKOS.Concept))
+            add((node, SKOS.inScheme, scheme))
+            if mention.parent:
+                add((node, SKOS.broader, URIRef(mention.parent)))
+                add((URIRef(mention.parent), SKOS.narrower, node))
+            else:
+                add((node, SKOS.topConceptOf, scheme))
+                add((scheme, SKOS.hasTopConcept, node))
+    for kind in sorted(schemes):
+        scheme = uris.scheme(kind)
+        label_fr, label_en = SCHEME_LABELS[kind]
+        add((scheme, RDF.type, SKOS.ConceptScheme))
+        add((scheme, SKOS.prefLabel, _fr(label_fr)))
+        add((scheme, SKOS.prefLabel, Literal(label_en, lang="en")))
+    return triples

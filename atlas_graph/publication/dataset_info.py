@@ -1,0 +1,159 @@
+"""What the VoID description and the DCAT catalog say about the dataset besides its counts.
+
+The dataset has one URI, shared by both descriptions (``{base}id/dataset``); the URLs of the
+routes that publish it (dumps, SPARQL endpoint, VoID, catalog, ontology) are derived from the
+base here, in one place. The texts are the dataset's own description, in French and English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Namespace, URIRef
+
+from atlas_graph.uris import ATLAS
+
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+EU_DATA_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
+EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+EU_ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/access-right/")
+ONTOLOGY = URIRef("https://w3id.org/atlas-coop/ontology")
+
+TITLE = {
+    "fr": "Atlas français de la coopération décentralisée (graphe de connaissances)",
+    "en": "French atlas of decentralised cooperation (knowledge graph)",
+}
+DESCRIPTION = {
+    "fr": "Les partenariats entre collectivités territoriales françaises et autorités locales "
+          "étrangères recensés par l'Atlas français de la coopération décentralisée et des autres "
+          "actions extérieures du ministère de l'Europe et des Affaires étrangères : titres, "
+          "années, thématiques, statuts, partenaires, pays et financements, en RDF.",
+    "en": "The partnerships between French local authorities and foreign local authorities "
+          "recorded in the French foreign ministry's Atlas of decentralised cooperation and other "
+          "external actions: titles, years, themes, statuses, partners, countries and funding, "
+          "as RDF.",
+}
+CATALOG_TITLE = {
+    "fr": "Catalogue de données atlas-graph",
+    "en": "atlas-graph data catalogue",
+}
+CATALOG_DESCRIPTION = {
+    "fr": "Le jeu de données de l'Atlas de la coopération décentralisée publié en données liées, "
+          "ses téléchargements complets et son point d'accès SPARQL.",
+    "en": "The Atlas of decentralised cooperation dataset published as linked data, its full "
+          "downloads and its SPARQL endpoint.",
+}
+KEYWORDS = {
+    "fr": ["coopération décentralisée", "collectivités territoriales", "jumelage",
+           "action extérieure des collectivités", "aide au développement", "données liées"],
+    "en": ["decentralised cooperation", "local authorities", "town twinning",
+           "external action of local authorities", "development aid", "linked data"],
+}
+PROVENANCE = {
+    "fr": "Converti par atlas-graph depuis les pages publiques de l'Atlas de la coopération "
+          "décentralisée, publiées par le ministère de l'Europe et des Affaires étrangères "
+          "sous Licence Ouverte 2.0 ; chaque partenariat renvoie à sa page source "
+          "(prov:wasDerivedFrom).",
+    "en": "Converted by atlas-graph from the public pages of the Atlas of decentralised "
+          "cooperation, published by the French Ministry for Europe and Foreign Affairs under "
+          "the Licence Ouverte 2.0; every partnership links to its source page "
+          "(prov:wasDerivedFrom).",
+}
+
+PUBLISHER_NAME = {
+    "fr": "Ministère de l'Europe et des Affaires étrangères",
+    "en": "Ministry for Europe and Foreign Affairs",
+}
+PUBLISHER_HOMEPAGE = URIRef("https://www.diplomatie.gouv.fr/")
+PUBLISHER_TYPE = URIRef("http://purl.org/adms/publishertype/NationalAuthority")
+
+#: The Licence Ouverte / Open Licence 2.0 of Etalab, under the URI the French open-data portal
+#: knows it by; its SPDX identifier (etalab-2.0) is given as an exact match.
+LICENCE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
+LICENCE_SPDX = URIRef("http://spdx.org/licenses/etalab-2.0")
+LICENCE_LABEL = {
+    "fr": "Licence Ouverte / Open Licence version 2.0",
+    "en": "Open Licence version 2.0 (Licence Ouverte)",
+}
+LICENCE_TYPE = URIRef("http://purl.org/adms/licencetype/Attribution")
+
+#: EU data themes of the dataset, with their labels in the EU vocabulary.
+THEMES = {
+    EU_DATA_THEME.INTR: {"fr": "Questions internationales", "en": "International issues"},
+    EU_DATA_THEME.GOVE: {"fr": "Gouvernement et secteur public", "en": "Government and public sector"},
+    EU_DATA_THEME.REGI: {"fr": "Régions et villes", "en": "Regions and cities"},
+}
+THEME_SCHEME = URIRef("http://publications.europa.eu/resource/authority/data-theme")
+
+#: Namespaces of the vocabularies the data may use; VoID lists those it does use (void:vocabulary).
+VOCABULARIES = (
+    str(ATLAS),
+    "http://purl.org/dc/terms/",
+    "http://www.w3.org/2004/02/skos/core#",
+    "http://www.w3.org/ns/org#",
+    "http://www.w3.org/ns/prov#",
+    "http://www.w3.org/2006/vcard/ns#",
+)
+
+SPARQL_STANDARDS = (
+    URIRef("https://www.w3.org/TR/sparql11-protocol/"),
+    URIRef("https://www.w3.org/TR/sparql11-query/"),
+)
+
+#: Per dump file: the EU file type and the W3C format URI (for void:feature).
+DUMP_FORMATS = {
+    "atlas.nt.gz": (EU_FILE_TYPE.RDF_N_TRIPLES, URIRef("http://www.w3.org/ns/formats/N-Triples")),
+    "atlas.ttl.gz": (EU_FILE_TYPE.RDF_TURTLE, URIRef("http://www.w3.org/ns/formats/Turtle")),
+    "atlas.nq.gz": (EU_FILE_TYPE.RDF_N_QUADS, URIRef("http://www.w3.org/ns/formats/N-Quads")),
+}
+DUMP_CONTENT_TYPE = "application/gzip"
+
+
+def media_type_uri(media_type: str) -> URIRef:
+    """The IANA registry URI of a media type (``text/turtle`` → ``…/media-types/text/turtle``)."""
+    return URIRef(IANA_MEDIA_TYPES + media_type)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where the dataset is published: the base URI, and the SPARQL endpoint if not ``{base}sparql``."""
+
+    base: str
+    sparql_endpoint: str | None = None
+
+    @property
+    def dataset(self) -> URIRef:
+        return URIRef(self.base + "id/dataset")
+
+    @property
+    def catalog(self) -> URIRef:
+        return URIRef(self.base + "catalog")
+
+    @property
+    def void(self) -> URIRef:
+        return URIRef(self.base + ".well-known/void")
+
+    @property
+    def home(self) -> URIRef:
+        return URIRef(self.base)
+
+    @property
+    def endpoint(self) -> URIRef:
+        return URIRef(self.sparql_endpoint or self.base + "sparql")
+
+    @property
+    def sparql_service(self) -> URIRef:
+        """The endpoint's ``sd:Service`` node, as the service description names it."""
+        return URIRef(str(self.endpoint) + "#service")
+
+    @property
+    def uri_space(self) -> str:
+        return self.base + "id/"
+
+    def dump(self, name: str) -> URIRef:
+        return URIRef(self.base + "dumps/" + name)
+
+    def distribution(self, key: str) -> URIRef:
+        return URIRef(f"{self.catalog}#distribution-{key}")

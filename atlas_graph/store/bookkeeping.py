@@ -1,0 +1,67 @@
+"""The loader's bookkeeping: each stored record's capture, its hash and the entities it mentions.
+
+It lives in ``records.json`` beside each generation's ``state.json``. The mentions (a
+collectivity as one record spells it, a country, a theme …) repeat across records, so the file
+holds each distinct mention once, in a table, and each record lists indexes into it; in memory
+every record shares the table's tuples. At 120,000 records that is ≈ 30 MB on disk and
+≈ 100 MB in memory, against 190 MB and 1.3 GB with a copy of every mention per record.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from atlas_graph.store.generations import write_json
+
+RECORDS_FILE = "records.json"
+FORMAT = 2
+
+MentionTuple = tuple  # (uri, kind, label, country, parent): the fields of mapping.Mention
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    source: str  # the capture's resolved path
+    sha256: str  # of the capture's bytes
+    mentions: tuple[MentionTuple, ...]
+
+
+class MentionTable:
+    """Hands back one shared tuple for equal mentions."""
+
+    def __init__(self) -> None:
+        self._shared: dict[MentionTuple, MentionTuple] = {}
+
+    def share(self, mentions) -> tuple[MentionTuple, ...]:
+        shared = self._shared
+        return tuple(shared.setdefault(m, m) for m in map(tuple, mentions))
+
+
+def read_records(path: Path, table: MentionTable) -> dict[str, StoredRecord]:
+    """The records of a ``records.json`` (either format), their mentions shared through ``table``."""
+    data = json.loads(path.read_text("utf-8"))
+    return from_json(data, table)
+
+
+def from_json(data: dict, table: MentionTable) -> dict[str, StoredRecord]:
+    if data.get("format") == FORMAT:
+        mentions = table.share(data["mentions"])
+        return {record_id: StoredRecord(entry["source"], entry["sha256"],
+                                        tuple(mentions[i] for i in entry["mentions"]))
+                for record_id, entry in data["records"].items()}
+    # format 1 (and the "records" of an old state.json): every mention written out in full
+    return {record_id: StoredRecord(entry["source"], entry["sha256"], table.share(entry["mentions"]))
+            for record_id, entry in data.items()}
+
+
+def write_records(path: Path, records: dict[str, StoredRecord]) -> None:
+    """Write ``records`` durably, sorted by record id, mentions numbered in order of first use."""
+    index: dict[MentionTuple, int] = {}
+    entries = {}
+    for record_id in sorted(records):
+        record = records[record_id]
+        entries[record_id] = {"source": record.source, "sha256": record.sha256,
+                              "mentions": [index.setdefault(m, len(index)) for m in record.mentions]}
+    write_json(path, {"format": FORMAT, "mentions": [list(m) for m in index], "records": entries})

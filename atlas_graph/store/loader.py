@@ -1,0 +1,330 @@
+"""Parse, map, validate and store records into a persistent store, incrementally.
+
+A record whose capture is byte-identical to the one stored is skipped without being read
+again (sha256 of the bytes); a changed record's named graph is replaced; ``prune`` removes the
+records whose capture is not among the inputs. The work happens in a new store generation
+(see :mod:`atlas_graph.store.generations`) that becomes current only once complete, dumps and statistics
+included, so an interrupted load leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import multiprocessing
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from itertools import chain
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from atlas_graph.store.bookkeeping import RECORDS_FILE, MentionTable, StoredRecord, from_json, read_records, write_records
+from atlas_graph.store.dumps import as_json, write_dumps
+from atlas_graph.ingest.mapping import MappedRecord, Mention, entity_triples, map_record
+from atlas_graph.model import Problem
+from atlas_graph.oxi import quads
+from atlas_graph.ingest.parse import parse_bytes
+from atlas_graph.store.stats import compute_stats
+from atlas_graph.store.generations import Generation, StoreDir, write_json
+from atlas_graph.uris import URIs
+
+PARALLEL_FROM = 400  # below this many changed files, one process is faster than a pool
+# Records per worker task, each task one pyshacl run: pyshacl's fixed cost per run (and the
+# validation of the entities a chunk reaches) is paid once per chunk, so chunks are large —
+# but at least two per worker, so that the workers finish together.
+MIN_CHUNK, MAX_CHUNK = 64, 500
+
+
+@dataclass(frozen=True)
+class Processed:
+    """One capture through parse → map: its record's N-Quads, or why it was rejected."""
+
+    source: str
+    sha256: str
+    record_id: str | None
+    nquads: bytes
+    mentions: tuple[tuple, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass
+class LoadSummary:
+    converted: int = 0
+    rejected: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    generation: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
+    """Parse, map and validate some captures (one validation run for the whole chunk)."""
+    paths, base, include_contacts = args
+    uris = URIs(base)
+    done: list[Processed] = []
+    mapped_ok: list[tuple[str, str, MappedRecord, tuple[Problem, ...]]] = []
+    seen: dict[str, str] = {}  # record id → the first capture of this chunk that has it
+    for path in paths:
+        data = Path(path).read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        result = parse_bytes(data, source=path, stem=Path(path).stem)
+        if result.record is None:
+            done.append(Processed(path, sha, None, b"", (), result.problems))
+            continue
+        first = seen.setdefault(result.record.record_id, path)
+        if first != path:  # kept out of validation, where the two would describe one node
+            done.append(Processed(path, sha, None, b"", (), result.problems + (Problem(
+                path, None, "record", result.record.record_id,
+                f"same record id as {first}; this capture is left out"),)))
+            continue
+        mapped = map_record(result.record, uris, include_contacts)
+        mapped_ok.append((path, sha, mapped, result.problems + mapped.problems))
+    entities = entity_triples((m for _, _, mapped, _ in mapped_ok for m in mapped.mentions), uris)
+    chunk = ox.Store()  # in memory: the chunk's records, each in its graph, and their entities
+    chunk.extend(chain.from_iterable(quads(mapped.triples, mapped.graph) for _, _, mapped, _ in mapped_ok))
+    chunk.extend(quads(entities, uris.entities_graph()))
+    if _conforms_together(mapped_ok, entities, chunk):
+        violations = [() for _ in mapped_ok]
+    else:  # pyshacl tells which records are at fault, and why
+        violations = _violations_by_record(mapped_ok, entities)
+    for (path, sha, mapped, problems), found in zip(mapped_ok, violations):
+        if found:
+            done.append(Processed(path, sha, None, b"", (), problems + tuple(_violation_problem(path, v) for v in found)))
+            continue
+        mentions = tuple((m.uri, m.kind, m.label, m.country, m.parent) for m in mapped.mentions)
+        done.append(Processed(path, sha, mapped.record_id, _as_stored(chunk, mapped.graph), mentions, problems))
+    return done
+
+
+def _as_stored(store: ox.Store, graph) -> bytes:
+    """A graph's N-Quads as an Oxigraph store holds it: each triple once, each subject's
+    together, literals in canonical form (``"200.0"^^xsd:decimal`` is stored as ``"200"``). So
+    the spool bulk-loaded into an empty store is exactly its content, and the dumps can be
+    written from the spool (see finalize)."""
+    return ox.serialize(store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))),
+                        format=ox.RdfFormat.N_QUADS)
+
+
+def _conforms_together(mapped: list, entities: list, chunk: ox.Store) -> bool:
+    """The fast check: True when the chunk's records and the entities they mention (``chunk``)
+    conform to every shape (the shapes compiled into SPARQL, see
+    :mod:`atlas_graph.validation.compiled`) and no record describes an entity or another record's
+    nodes, or points to another record's nodes, so that each record alone (with the entities
+    it reaches) conforms too. False means: ask pyshacl."""
+    own = [{s for s, _, _ in m.triples} for _, _, m, _ in mapped]
+    every = set().union(*own)
+    if sum(map(len, own)) != len(every) or not every.isdisjoint(s for s, _, _ in entities):
+        return False
+    for subjects, (_, _, m, _) in zip(own, mapped):
+        if any(o in every and o not in subjects for _, _, o in m.triples):
+            return False
+    return not _compiled_shapes().run(chunk)
+
+
+@cache
+def _compiled_shapes():
+    from atlas_graph.resources import shapes_graph
+    from atlas_graph.validation.compiled import compile_shapes
+
+    return compile_shapes(shapes_graph())
+
+
+def _violations_by_record(mapped: list, entities: list) -> list[tuple]:
+    """Each record's violations, as pyshacl reports them (with the entities it reaches)."""
+    # Imported here, in the workers: pyshacl takes 0.15 s to import, and the server imports
+    # this module (for ``finalize``) without ever validating.
+    from atlas_graph.validation.shacl import validate_records
+
+    graphs = [_graph(m.triples, scratch=True) for _, _, m, _ in mapped]
+    reports = validate_records(graphs, _graph(entities))
+    return [report.violations if not report.conforms else () for report in reports]
+
+
+def _graph(triples, scratch: bool = False):
+    """An rdflib graph of ``triples``; ``scratch``: only read by validate_records, which allows
+    the store that is fastest to fill (not context-aware, which pyshacl itself needs)."""
+    from rdflib import Graph
+
+    graph = Graph(store="SimpleMemory" if scratch else "default", bind_namespaces="none")
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+def _violation_problem(source: str, violation) -> Problem:
+    """A :class:`~atlas_graph.validation.shacl.Violation` as a problem of the record's capture."""
+    path = str(violation.path) if violation.path is not None else "record"
+    value = str(violation.value) if violation.value is not None else ""
+    return Problem(source, None, path, value, f"SHACL: {violation.message} (focus {violation.focus})")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load(
+    files: Iterable[Path],
+    store_dir: StoreDir,
+    uris: URIs,
+    include_contacts: bool = False,
+    prune: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> LoadSummary:
+    started = time.monotonic()
+    summary = LoadSummary()
+    state = store_dir.state()
+    same_settings = state.get("base_uri") == uris.base and state.get("include_contacts") == include_contacts
+    mentions = MentionTable()
+    stored = _stored_records(store_dir, state, mentions) if same_settings else {}
+    by_source = {entry.source: (record_id, entry) for record_id, entry in stored.items()}
+
+    sources = [str(Path(f).resolve()) for f in files]
+    changed = []
+    for source in sources:
+        known = by_source.get(source)
+        if known and known[1].sha256 == _sha256(Path(source)):
+            summary.unchanged += 1
+            if progress:
+                progress(1)
+        else:
+            changed.append(source)
+
+    input_sources = set(sources)
+    keep = {rid: entry for rid, entry in stored.items()
+            if entry.source in input_sources or not prune}
+    summary.removed = len(stored) - len(keep)
+    new_records: dict[str, StoredRecord] = {}
+    owner = {entry.source: rid for rid, entry in keep.items()}
+    store_dir.path.mkdir(parents=True, exist_ok=True)
+    # The accepted records' N-Quads go to a spool file as the workers hand them back, not to
+    # memory: at 120,000 records they weigh more than a gigabyte. A nameless file in the store's
+    # folder: it disappears with the process, however that ends.
+    with tempfile.TemporaryFile(dir=store_dir.path) as spool:
+        for item in _process_all(sorted(changed), uris.base, include_contacts, progress):
+            summary.problems.extend(item.problems)
+            previous_id = owner.pop(item.source, None)
+            if previous_id is not None:  # the capture changed: its old record goes, whatever its id
+                keep.pop(previous_id, None)
+            if item.record_id is None:
+                summary.rejected += 1
+                continue
+            other = keep.get(item.record_id)
+            if item.record_id in new_records or (other and other.source in input_sources):
+                summary.problems.append(Problem(item.source, None, "record", item.record_id,
+                                                "same record id as another capture; this one is left out"))
+                summary.rejected += 1
+                continue
+            if other:  # the record was stored from a capture elsewhere: this one replaces it
+                del keep[item.record_id]
+            spool.write(item.nquads)
+            new_records[item.record_id] = StoredRecord(item.source, item.sha256, mentions.share(item.mentions))
+            summary.converted += 1
+
+        removed_ids = set(stored) - set(keep)
+        if not new_records and not removed_ids and same_settings and state:
+            summary.generation = store_dir.current_target()
+            summary.triples = store_dir.stats().get("triples", 0)
+            summary.seconds = time.monotonic() - started
+            return summary
+        records = keep | new_records
+        new_ids = list(new_records)
+        del stored, by_source, keep, owner, new_records, mentions  # the bulk load below needs the memory
+
+        content = None  # the spool, once it is the whole content of the new generation
+        with store_dir.writer(finish=lambda generation: finalize(generation, content)) as generation:
+            store = generation.store
+            if not same_settings:
+                store.clear()
+            for record_id in sorted(removed_ids):
+                store.remove_graph(ox.NamedNode(str(uris.record_graph(record_id))))
+            empty = next(iter(store), None) is None
+            if not empty:  # an empty store has none of these graphs
+                for record_id in new_ids:
+                    store.remove_graph(ox.NamedNode(str(uris.record_graph(record_id))))
+                store.remove_graph(ox.NamedNode(str(uris.entities_graph())))
+            write_records(generation.path / RECORDS_FILE, records)
+            del records
+            spool.write(_entities_in_child(generation.path / RECORDS_FILE, uris))
+            spool.seek(0)
+            # One bulk load, of the new records and the recomputed entities graph. lenient: the
+            # spool holds only what ox.serialize wrote, so the parser's checks would find nothing
+            # (a quarter of the load's time).
+            store.bulk_load(spool, format=ox.RdfFormat.N_QUADS, lenient=True)
+            if empty:  # the dumps are written from the spool, without reading the store back
+                spool.seek(0)
+                content = spool
+            generation.state = {"base_uri": uris.base, "include_contacts": include_contacts}
+    summary.generation = store_dir.current_target()
+    summary.triples = store_dir.stats().get("triples", 0)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _stored_records(store_dir: StoreDir, state: dict, mentions: MentionTable) -> dict[str, StoredRecord]:
+    """Each stored record's source, hash and mentions: the current generation's records.json,
+    else (a store written before records.json existed) the "records" of its state.json."""
+    target = store_dir.current_target()
+    path = store_dir.path / target / RECORDS_FILE if target else None
+    if path is not None and path.exists():
+        return read_records(path, mentions)
+    return from_json(state.get("records", {}), mentions)
+
+
+def _process_all(paths: list[str], base: str, include_contacts: bool, progress) -> Iterator[Processed]:
+    """Each capture through parse → map → validate, in the order of ``paths``, as chunks finish."""
+    workers = os.cpu_count() or 1
+    size = max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(len(paths) / (2 * workers))))
+    chunks = [(paths[i:i + size], base, include_contacts) for i in range(0, len(paths), size)]
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        outcomes = map(_process_chunk, chunks)
+        pool = None
+    else:
+        # forkserver, never fork: a child forked while another thread holds a lock can hang
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+        outcomes = pool.map(_process_chunk, chunks)
+    try:
+        for chunk in outcomes:
+            yield from chunk
+            if progress:
+                progress(len(chunk))
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+
+
+def _entities_in_child(records_file: Path, uris: URIs) -> bytes:
+    """The shared entities graph, recomputed from the mentions of every record in
+    ``records_file``, as N-Quads (see _as_stored). In a child process: the computation's
+    memory (≈ 450 MB at 120,000 records) is given back to the system before the bulk load."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as child:
+        return child.submit(_entities_nquads, str(records_file), uris.base).result()
+
+
+def _entities_nquads(records_file: str, base: str) -> bytes:
+    uris = URIs(base)
+    records = read_records(Path(records_file), MentionTable())
+    entities = ox.Store()
+    entities.extend(quads(entity_triples((Mention(*m) for r in records.values() for m in r.mentions), uris),
+                          uris.entities_graph()))
+    return _as_stored(entities, uris.entities_graph())
+
+
+def finalize(generation: Generation, content: BinaryIO | None = None) -> None:
+    """Dumps and statistics of a generation about to become current (flushed): the dumps are
+    written by child processes while this one computes the statistics."""
+    with ThreadPoolExecutor(max_workers=1) as background:
+        dumps_written = background.submit(write_dumps, generation.store, generation.dumps_dir, content)
+        stats = compute_stats(generation.store)
+        dumps, counts = dumps_written.result()
+    stats.update(counts.as_stats())
+    stats["dumps"] = as_json(dumps)
+    write_json(generation.path / "stats.json", stats)

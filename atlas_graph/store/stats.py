@@ -1,0 +1,51 @@
+"""Counts of a store generation, for VoID and the DCAT catalog; computed once per generation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyoxigraph as ox
+
+from atlas_graph.uris import ATLAS, EU_COUNTRY
+
+# triples, entities, distinct subjects and triples per property are counted while the
+# N-Triples dump is written (atlas_graph.store.dumps.TripleCounts); the rest is asked here.
+_QUERIES = {
+    "classes": "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key } GROUP BY ?key",
+}
+_SCALARS = {
+    "distinct_objects": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
+    "graphs": "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+}
+# One resource of each main class (the smallest IRI: stable across loads), for void:exampleResource.
+_EXAMPLES = f"""SELECT ?class (MIN(STR(?s)) AS ?example) WHERE {{
+    VALUES ?class {{ <{ATLAS.Partnership}> <{ATLAS.Collectivity}> <{ATLAS.Country}> }}
+    ?s a ?class FILTER(isIRI(?s)) }} GROUP BY ?class"""
+# The countries the data covers, as EU authority IRIs, for the catalog's dct:spatial.
+_COUNTRIES = f"""SELECT DISTINCT ?authority WHERE {{
+    ?country a <{ATLAS.Country}> ; <http://www.w3.org/2004/02/skos/core#exactMatch> ?authority
+    FILTER(STRSTARTS(STR(?authority), "{EU_COUNTRY}")) }} ORDER BY ?authority"""
+_YEARS = f"""SELECT (MIN(?y) AS ?first) (MAX(?y) AS ?last) WHERE {{
+    ?x <{ATLAS.signatureYear}>|<{ATLAS.startYear}>|<{ATLAS.year}> ?y }}"""
+
+
+def compute_stats(store: ox.Store) -> dict:
+    """The statistics asked of the store; the dumps count the others (see _QUERIES)."""
+
+    def run(query):
+        return store.query(query, use_default_graph_as_union=True)
+
+    stats: dict = {"modified": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    for key, query in _SCALARS.items():
+        stats[key] = int(next(iter(run(query)))["n"].value)
+    for key, query in _QUERIES.items():
+        stats[key] = {row["key"].value: int(row["n"].value) for row in run(query)}
+    years = next(iter(run(_YEARS)))
+    if years["first"] is not None:
+        stats["temporal"] = [years["first"].value[:4], years["last"].value[:4]]
+    stats["partnerships"] = stats["classes"].get(str(ATLAS.Partnership), 0)
+    examples = {row["class"].value: row["example"].value for row in run(_EXAMPLES) if row["example"] is not None}
+    stats["examples"] = [examples[str(c)] for c in (ATLAS.Partnership, ATLAS.Collectivity, ATLAS.Country)
+                         if str(c) in examples]
+    stats["countries"] = [row["authority"].value for row in run(_COUNTRIES)]
+    return stats

@@ -1,0 +1,1 @@
+"""Synthetic Atlas pages in the real format, for scale tests and benchmarks."""

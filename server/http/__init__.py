@@ -1,0 +1,1 @@
+"""HTTP plumbing every route shares: errors, content negotiation, negotiated RDF responses, CORS."""

@@ -1,0 +1,181 @@
+"""Cool URIs: ``/id/{path}`` answers ``303 See Other`` to the page or the data about the
+entity, chosen by ``Accept``; ``/data/{path}[.ext]`` serves its description as RDF.
+
+The description itself comes from :mod:`.describe`; this module only negotiates, serialises,
+and sets the HTTP headers (Vary, ETag, Last-Modified, Link, Content-Location, CORS).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, redirect, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from atlas_graph.store.generations import StoreError
+
+from atlas_graph.server.linked_data.describe import PREFIXES, Document, describe, document_triples, entity_uri, exists
+from atlas_graph.server.linked_data.entity import (
+    BY_EXTENSION,
+    HTML_TYPES,
+    RDF_FORMATS,
+    RDF_OFFERED,
+    RdfFormat,
+    Snapshot,
+    alternate_links,
+    atlas,
+    data_document_uri,
+    data_url,
+    dataset_uri,
+    find_entity,
+    last_modified,
+    page_url,
+    rdf_format,
+    snapshot,
+    validate,
+)
+from atlas_graph.server.http.errors import (
+    HttpError,
+    add_cors_headers,
+    error_response,
+    handle_http_error,
+    handle_werkzeug_error,
+    preflight_response,
+)
+from atlas_graph.server.backend import RememberedLabels, reader_for
+from atlas_graph.server.generation_cache import GenerationCache
+from atlas_graph.server.http.negotiation import best_match
+
+blueprint = Blueprint("linked_data", __name__)
+blueprint.register_error_handler(HttpError, handle_http_error)
+blueprint.register_error_handler(HTTPException, handle_werkzeug_error)
+blueprint.register_error_handler(StoreError, lambda error: error_response(503, str(error)))
+blueprint.after_request(add_cors_headers)
+
+#: Resources whose labels each process remembers (a few hundred bytes each).
+LABELS_REMEMBERED = 20_000
+#: Where each app keeps its caches (one per app, hence per server process).
+CACHE = "atlas.data_cache"
+LABEL_CACHE = "atlas.label_cache"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered body and the headers that depend on the data (not on the request)."""
+
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def data_cache(mib: float) -> GenerationCache[Rendered]:
+    """A cache of rendered bodies holding at most ``mib`` MiB (0: none)."""
+    return GenerationCache(max(0, int(mib * (1 << 20))), size_of=lambda rendered: len(rendered.body))
+
+
+@blueprint.record_once
+def _make_caches(state) -> None:
+    state.app.extensions.setdefault(CACHE, data_cache(state.app.extensions["atlas"].config.data_cache_mib))
+    state.app.extensions.setdefault(LABEL_CACHE, GenerationCache(LABELS_REMEMBERED))
+
+#: ``B id/dataset`` names the dataset itself, which the VoID description describes.
+DATASET_PATH = "dataset"
+
+METHODS = ["GET", "HEAD", "OPTIONS"]
+
+
+@blueprint.route("/id/<path:path>", methods=METHODS, provide_automatic_options=False)
+def identifier(path: str) -> Response:
+    """303 to ``/page/...`` for browsers (and ``*/*``, and no ``Accept``), ``/data/...`` for RDF."""
+    if request.method == "OPTIONS":
+        return preflight_response()
+    if path == DATASET_PATH:
+        response = redirect(url_for("publication.void", _external=True), 303)
+        response.vary.add("Accept")  # the VoID description negotiates its format
+        return response
+    find_entity(path)
+    wanted = best_match([*HTML_TYPES, *RDF_OFFERED], request.headers.get("Accept"))
+    target = data_url(path) if wanted in RDF_OFFERED else page_url(path)
+    response = redirect(target, 303)
+    response.vary.add("Accept")
+    return response
+
+
+@blueprint.route("/data/<path:path>", methods=METHODS, provide_automatic_options=False)
+def data(path: str) -> Response:
+    """The entity's description: in the format its extension names, else the one negotiated."""
+    if request.method == "OPTIONS":
+        return preflight_response()
+    now = snapshot()
+    stem, _, extension = path.rpartition(".")
+    if stem and extension in BY_EXTENSION:  # else, or when ``stem`` names nothing, ``path.ttl`` may be a name
+        response = _representation(now, stem, BY_EXTENSION[extension], negotiated=False)
+        if response is not None:
+            return response
+    wanted = best_match(RDF_OFFERED, request.headers.get("Accept"))
+    response = _representation(now, path, rdf_format(wanted), negotiated=True) if wanted else None
+    if response is not None:
+        return response
+    find_entity(path)  # 404 when there is nothing to describe
+    offered = ", ".join(f.media_type for f in RDF_FORMATS)
+    suffixes = ", ".join(f".{f.extension}" for f in RDF_FORMATS)
+    raise HttpError(406, f"Not acceptable: the data about this entity is offered as {offered} "
+                         f"(or add {suffixes} to the URL); its HTML page is at {page_url(path)}.",
+                    {"Link": alternate_links(path)})
+
+
+def _representation(now: Snapshot, path: str, fmt: RdfFormat, *, negotiated: bool) -> Response | None:
+    """The description of ``B id/{path}`` as ``fmt`` (or a 304); None when there is no such entity.
+
+    Rendered bodies are kept per generation (:mod:`.generation_cache`): a popular entity is
+    described and serialised once per worker process and generation."""
+    response = Response(content_type=fmt.content_type)
+    response.headers["Link"] = alternate_links(path, except_extension=None if negotiated else fmt.extension)
+    if negotiated:
+        response.vary.add("Accept")
+        response.headers["Content-Location"] = data_url(path, fmt.extension)
+    not_modified = validate(response, path, fmt.extension, now.generation)
+    cache = None if now.remote else current_app.extensions[CACHE]
+    key = (path, fmt.extension)
+    rendered = cache.get(now.generation.name, key) if cache is not None else None
+    if rendered is None:
+        entity = entity_uri(atlas().config.base_uri, path)
+        if entity is None:
+            return None
+        if not_modified is not None:
+            return not_modified if exists(now.graph, entity) else None
+        rendered = _render(now, path, entity, fmt)
+        if rendered is None:
+            return None
+        if cache is not None:
+            cache.put(now.generation.name, key, rendered)
+    if not_modified is not None:
+        return not_modified
+    response.set_data(rendered.body)
+    response.headers.extend(rendered.headers)
+    return response
+
+
+def _render(now: Snapshot, path: str, entity: ox.NamedNode, fmt: RdfFormat) -> Rendered | None:
+    """The data document about ``entity`` serialised as ``fmt``, or None if it is unknown."""
+    config = atlas().config
+    graph = now.graph if now.remote else RememberedLabels(
+        reader_for(now.graph), current_app.extensions[LABEL_CACHE], now.generation.name)
+    description = describe(graph, entity, config.base_uri)
+    if description is None:
+        return None
+    document = Document(
+        uri=data_document_uri(path),
+        formats=tuple((data_document_uri(path, f.extension), f.media_type) for f in RDF_FORMATS),
+        dataset=dataset_uri(),
+        modified=last_modified(now.generation).isoformat().replace("+00:00", "Z"),
+    )
+    triples = description.triples() + document_triples(
+        document, description, config.endpoint_url or f"{config.base_uri}sparql")
+    # grouped by subject, the entity first: Turtle and RDF/XML then nest each subject's triples
+    triples.sort(key=lambda t: (t.subject != description.entity, t.subject.value))
+    headers = ()
+    if description.incoming_truncated:
+        headers = (("X-Atlas-Truncated",
+                    f"true; {len(description.incoming)} of {description.incoming_total} incoming links listed"),)
+    return Rendered(ox.serialize(triples, format=fmt.serializer, prefixes=PREFIXES), headers)

@@ -1,0 +1,1 @@
+"""Publication routes: dumps, VoID, the DCAT catalog and the ontology."""

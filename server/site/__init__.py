@@ -1,0 +1,1 @@
+"""The site for people: home, browse lists, search, charts, in French and English."""

@@ -1,0 +1,219 @@
+"""SPARQL queries in child processes that are killed, for real, when they run out of time.
+
+Oxigraph cannot interrupt a running query, and a thread cannot be stopped: a cartesian product
+would pin a core for hours. So each query runs in a child process of a small pool; when the
+deadline passes the child is killed (SIGKILL) and a fresh one takes its place. Children open
+the store read-only themselves, keep the handle and follow its generations. A small result (the
+common case: up to :data:`SMALL_RESULT` bytes) comes back through the pipe with the outcome, in
+one message; a larger one spills to a file in the pool's spool folder, which the parent streams
+to the client. The parent names that file in the job, so that it can delete it when it kills
+the child.
+
+Children start from a forkserver, never from a fork of the (multi-threaded) server process.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import multiprocessing
+import os
+import queue
+import tempfile
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from atlas_graph.server.sparql.execution import Answer, Dataset, FormatWish, Limits
+from atlas_graph.server.sparql.results import QueryTimeout
+
+_PRELOAD = ["atlas_graph.server.sparql.execution", "pyoxigraph"]
+#: Results up to this size travel through the pipe; larger ones through a spool file.
+SMALL_RESULT = 1 << 20
+
+
+class PoolBusy(Exception):
+    """Every query process stayed busy while the request waited for one."""
+
+
+@dataclass(frozen=True)
+class Job:
+    store_path: str
+    query: str
+    dataset: Dataset
+    wish: FormatWish
+    limits: Limits
+    base_iri: str | None
+    spill: str  # the file a result larger than small_result bytes goes to (not created before)
+    small_result: int
+
+
+class SpillingSink(io.RawIOBase):
+    """A binary sink held in memory until it passes ``limit`` bytes, then moved to a new file
+    at ``path``. ``result()`` is (the bytes, None) or (None, the path)."""
+
+    def __init__(self, path: str, limit: int):
+        self.path = path
+        self.limit = limit
+        self._memory: io.BytesIO | None = io.BytesIO()
+        self._file: io.BufferedWriter | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        if self._memory is not None:
+            self._memory.write(data)
+            if self._memory.tell() > self.limit:
+                self._file = open(self.path, "xb")
+                self._file.write(self._memory.getbuffer())
+                self._memory = None
+        else:
+            self._file.write(data)
+        return len(data)
+
+    def result(self) -> tuple[bytes | None, str | None]:
+        if self._file is None:
+            return self._memory.getvalue(), None
+        self._file.close()
+        return None, self.path
+
+    def discard(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            os.unlink(self.path)
+
+
+def _child(conn) -> None:
+    """A query process: run jobs until the pipe closes."""
+    import pyoxigraph
+
+    from atlas_graph.server.sparql.execution import run_query
+
+    stores: dict[str, Any] = {}
+    while True:
+        try:
+            job: Job = conn.recv()
+        except EOFError:
+            return
+        sink = SpillingSink(job.spill, job.small_result)
+        try:
+            if job.store_path not in stores:
+                stores.clear()  # a new generation: let the old handle go
+                stores[job.store_path] = pyoxigraph.Store.read_only(job.store_path)
+            outcome = run_query(stores[job.store_path], job.query, job.dataset, job.wish, job.limits,
+                                sink, base_iri=job.base_iri)
+            conn.send(("ok", Answer(outcome, *sink.result())))
+        except Exception as error:  # sent back to be raised in the parent
+            sink.discard()
+            conn.send(("error", _portable(error)))
+
+
+def _portable(error: Exception) -> tuple:
+    return type(error).__module__, type(error).__qualname__, error.args, dict(vars(error))
+
+
+def _rebuild(portable: tuple) -> Exception:
+    import importlib
+
+    module, name, args, attributes = portable
+    try:
+        cls = importlib.import_module(module)
+        for part in name.split("."):
+            cls = getattr(cls, part)
+        error = cls.__new__(cls)
+        error.args = args
+        error.__dict__.update(attributes)
+        return error
+    except Exception:
+        return RuntimeError(*args)
+
+
+class _Worker:
+    def __init__(self, context):
+        self.conn, child_conn = context.Pipe()
+        self.process = context.Process(target=_child, args=(child_conn,), daemon=True)
+        self.process.start()
+        child_conn.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class QueryPool:
+    """At most ``size`` queries at once, each in its own killable process."""
+
+    def __init__(self, size: int, wait_for_worker: float = 30.0, small_result: int = SMALL_RESULT):
+        self.size = size
+        self.wait_for_worker = wait_for_worker
+        self.small_result = small_result
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(_PRELOAD)
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._started = 0
+        self._lock = threading.Lock()
+        self.spool_dir = tempfile.mkdtemp(prefix="atlas-query-")
+        self._job_numbers = itertools.count()
+
+    def _acquire(self) -> _Worker:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            if self._started < self.size:
+                self._started += 1
+                try:
+                    return _Worker(self._context)
+                except BaseException:
+                    self._started -= 1
+                    raise
+        try:
+            return self._idle.get(timeout=self.wait_for_worker)
+        except queue.Empty:
+            raise PoolBusy(f"all {self.size} query processes stayed busy for {self.wait_for_worker:g} s") from None
+
+    def _discard(self, worker: _Worker, spill: str) -> None:
+        """Kill a worker whose job did not finish, and delete what it may have spilled."""
+        worker.kill()
+        with self._lock:
+            self._started -= 1
+        try:
+            os.unlink(spill)
+        except FileNotFoundError:
+            pass
+
+    def run(self, store_path: str, query: str, dataset: Dataset, wish: FormatWish, limits: Limits,
+            base_iri: str | None = None) -> Answer:
+        """Run a query; returns its outcome and result (bytes, or a spool file the caller
+        deletes). Raises QueryTimeout, PoolBusy, or what run_query raises."""
+        spill = os.path.join(self.spool_dir, f"{next(self._job_numbers)}.result")
+        worker = self._acquire()
+        try:
+            worker.conn.send(Job(store_path, query, dataset, wish, limits, base_iri, spill, self.small_result))
+            answered = worker.conn.poll(limits.timeout)
+            status, value = worker.conn.recv() if answered else (None, None)
+        except (EOFError, OSError):
+            self._discard(worker, spill)
+            raise RuntimeError("the query process died") from None
+        except BaseException:  # interrupted mid-exchange: the process's state is unknown
+            self._discard(worker, spill)
+            raise
+        if not answered:
+            self._discard(worker, spill)
+            raise QueryTimeout(f"the query ran longer than the {limits.timeout:g} s time limit "
+                               "and was stopped; narrow it or add a LIMIT")
+        self._idle.put(worker)
+        if status == "error":
+            raise _rebuild(value)
+        return value
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._idle.get_nowait().kill()
+            except queue.Empty:
+                break
+
