@@ -20,10 +20,10 @@ CONTRACT_CLASSES = {"Partnership", "Collectivity", "FrenchCollectivity", "Foreig
                     "Country", "Funding"}
 CONTRACT_OBJECT_PROPERTIES = {"status", "form", "theme", "otherTheme", "foreignPartner",
                               "frenchPartner", "otherFrenchPartner", "funding", "funder",
-                              "country", "contact", "volunteer"}
+                              "country", "contact", "volunteer", "department", "region"}
 CONTRACT_DATATYPE_PROPERTIES = {"signatureYear", "startYear", "endDate", "context", "history",
                                 "objective", "triennial", "amount", "waterAmount", "year",
-                                "isoCode", "synthetic"}
+                                "isoCode", "synthetic", "inseeCode", "siren"}
 
 
 @pytest.fixture(scope="module")
