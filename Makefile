@@ -1,7 +1,7 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11:
 #   make serve   install, then serve the bundled records at http://localhost:8000/
 #   make test    install (Python packages, the Debian packages the tests use, the built wheel in a
-#                venv of its own), then run every test
+#                venv of its own), then lint (ruff) and run every test
 # and, never part of the test suite:
 #   make bench   the benchmarks of docs/benchmarks.md
 
@@ -54,6 +54,7 @@ serve: install
 	$(BIN)/atlas-graph serve
 
 test: install system-deps wheel
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 bench: install
