@@ -42,5 +42,8 @@ setup(
         for name, folder in FOLDERS.items()
         for sub in ["", *find_packages(folder)]
     ],
+    # The package data is exactly pyproject.toml's [tool.setuptools.package-data]: setuptools then
+    # does not also infer it from the file list (and warn that data folders look like packages).
+    include_package_data=False,
     cmdclass={"build_py": BuildWithFrontEnd},
 )
