@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml $(wildcard package-lock.json)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	if [ -f package.json ]; then npm ci --no-audit --no-fund --silent && node scripts/vendor-yasgui.mjs; fi
+	$(BIN)/python scripts/build-authorities.py
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -61,4 +62,4 @@ bench: install
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) $(WHEEL_DIR) build *.egg-info .pytest_cache node_modules server/static/vendor
+	rm -rf $(VENV) $(WHEEL_DIR) build *.egg-info .pytest_cache node_modules server/static/vendor atlas_graph/link/data

@@ -4,9 +4,11 @@ The design card keeps ``server/``, ``ontology/`` and ``shapes/`` at the top of t
 installed as ``atlas_graph.server``, ``atlas_graph.ontology`` and ``atlas_graph.shapes``: each
 folder is mapped to its package name, and every package below it is found, not listed.
 
-A built package must carry the query editor (YASGUI), which is not in git: ``npm ci`` and
-``scripts/vendor-yasgui.mjs`` copy it into ``server/static/vendor/yasgui/``. Building a wheel
-without it is refused; an editable install serves the source tree and is not checked.
+A built package must carry what the install step makes and git does not hold: the query editor
+(YASGUI; ``npm ci`` and ``scripts/vendor-yasgui.mjs`` copy it into ``server/static/vendor/yasgui/``)
+and the authorities the links come from (``scripts/build-authorities.py`` writes
+``atlas_graph/link/data/authorities.sqlite``). Building a wheel without them is refused; an
+editable install serves the source tree and is not checked.
 """
 
 from pathlib import Path
@@ -21,17 +23,22 @@ FOLDERS = {
     "atlas_graph.ontology": "ontology",
     "atlas_graph.shapes": "shapes",
 }
-VENDORED_FRONT_END = [Path("server/static/vendor/yasgui") / name for name in ("yasgui.min.js", "yasgui.min.css")]
+BUILT_AT_INSTALL = {
+    Path("server/static/vendor/yasgui/yasgui.min.js"): "npm ci && node scripts/vendor-yasgui.mjs",
+    Path("server/static/vendor/yasgui/yasgui.min.css"): "npm ci && node scripts/vendor-yasgui.mjs",
+    Path("atlas_graph/link/data/authorities.sqlite"): "npm ci && python scripts/build-authorities.py",
+}
 
 
-class BuildWithFrontEnd(build_py):
-    """``build_py`` that refuses to build a package whose vendored front-end files are missing."""
+class BuildWithInstalledFiles(build_py):
+    """``build_py`` that refuses to build a package without the files the install step makes."""
 
     def run(self) -> None:
-        missing = [str(path) for path in VENDORED_FRONT_END if not path.is_file()]
+        missing = {path: step for path, step in BUILT_AT_INSTALL.items() if not path.is_file()}
         if missing and not self.editable_mode:
-            raise FileError(f"{', '.join(missing)} missing: the package would ship a query editor that does not "
-                            "load. Run `npm ci && node scripts/vendor-yasgui.mjs` (`make install` does) first.")
+            steps = " and ".join(f"`{step}`" for step in dict.fromkeys(missing.values()))
+            raise FileError(f"{', '.join(map(str, missing))} missing: the package would not work without them. "
+                            f"Run {steps} (`make install` does) first.")
         super().run()
 
 
@@ -45,5 +52,5 @@ setup(
     # The package data is exactly pyproject.toml's [tool.setuptools.package-data]: setuptools then
     # does not also infer it from the file list (and warn that data folders look like packages).
     include_package_data=False,
-    cmdclass={"build_py": BuildWithFrontEnd},
+    cmdclass={"build_py": BuildWithInstalledFiles},
 )

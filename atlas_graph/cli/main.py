@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from atlas_graph.cli import convert, load, publish, serve, synth, validate
+from atlas_graph.cli import convert, links, load, publish, serve, synth, validate
 from atlas_graph.cli.base import EXIT_USAGE, UsageError
 
 VERBS = {
@@ -19,6 +19,7 @@ VERBS = {
     "serve": serve,
     "synth": synth,
     "publish": publish,
+    "links": links,
 }
 
 

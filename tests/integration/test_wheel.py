@@ -25,8 +25,10 @@ PACKAGE_FOLDERS = {"atlas_graph": "atlas_graph", "server": "atlas_graph/server",
 #: Package data, by kind; the vendored query editor is not in git (npm ci + scripts/vendor-yasgui.mjs).
 PACKAGE_DATA = ["atlas_graph/records/*.txt", "atlas_graph/server/templates/*.html", "atlas_graph/server/static/*.css",
                 "atlas_graph/server/static/*.js", "atlas_graph/ontology/atlas.ttl", "atlas_graph/shapes/atlas.ttl"]
-VENDORED_FRONT_END = ["atlas_graph/server/static/vendor/yasgui/yasgui.min.js",
-                      "atlas_graph/server/static/vendor/yasgui/yasgui.min.css"]
+#: What the install step makes and git does not hold: the query editor and the link authorities.
+BUILT_AT_INSTALL = ["atlas_graph/server/static/vendor/yasgui/yasgui.min.js",
+                    "atlas_graph/server/static/vendor/yasgui/yasgui.min.css",
+                    "atlas_graph/link/data/authorities.sqlite"]
 BUILT_BY = "`make wheel` builds it (`make test` does so before running the tests)"
 KPALIME = "collectivity/tg/kpalime"
 
@@ -96,10 +98,10 @@ def test_the_wheel_holds_every_module_and_data_file_of_the_sources(repo_root: Pa
         assert any(Path(name).match(kind) for name in shipped), f"no {kind} in the wheel"
 
 
-def test_the_wheel_carries_the_vendored_query_editor(wheel: zipfile.ZipFile):
-    missing = sorted(set(VENDORED_FRONT_END) - shipped_files(wheel))
-    assert not missing, (f"{missing} not in the wheel: vendor them with `npm ci && node scripts/vendor-yasgui.mjs` "
-                         f"(`make install` does), then rebuild; {BUILT_BY}")
+def test_the_wheel_carries_what_the_install_step_builds(wheel: zipfile.ZipFile):
+    missing = sorted(set(BUILT_AT_INSTALL) - shipped_files(wheel))
+    assert not missing, (f"{missing} not in the wheel: build them with `npm ci && node scripts/vendor-yasgui.mjs` "
+                         f"and `python scripts/build-authorities.py` (`make install` does), then rebuild; {BUILT_BY}")
 
 
 # The installed command ----------------------------------------------------------------------

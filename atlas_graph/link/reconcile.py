@@ -1,0 +1,225 @@
+"""Reconciliation: a name, its country and the kind it says it is → a link, or why there is none.
+
+A name with exactly one candidate of the kind expected is linked. Several candidates: ambiguous,
+not linked; a French name that does not say its kind is also ambiguous when it names both a
+commune and a département or région ("Vienne", "Mayenne"). No candidate: not found, or, when
+the name matches something of another kind only (a région where a commune was expected, a
+town where a foreign region was), wrong kind, not linked either. Nothing is guessed: what is
+not linked is reported with its candidates, for curators to decide
+(:mod:`atlas_graph.link.curation`), and their decisions win.
+
+Every function here is pure but for the look-ups in the authorities.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from atlas_graph import countries
+from atlas_graph.countries import FRANCE
+from atlas_graph.link.authorities import GEONAMES, INSEE, Authorities, Commune, Target
+from atlas_graph.link.curation import Curation, Decision
+from atlas_graph.link.names import FRENCH_KINDS, Kind, Reading, name_key, read_name
+from atlas_graph.model import Record
+from atlas_graph.uris import slug
+
+
+class Status(StrEnum):
+    AUTOMATIC = "automatic"  # exactly one candidate of the kind expected
+    CURATED = "curated"  # a curator's decision
+    AMBIGUOUS = "ambiguous"  # several candidates: not linked
+    NOT_FOUND = "not found"  # no candidate: not linked
+    WRONG_KIND = "wrong kind"  # candidates of another kind only: not linked
+    BLOCKED = "blocked"  # a curator's decision never to link it
+
+
+LINKED = frozenset({Status.AUTOMATIC, Status.CURATED})
+
+
+@dataclass(frozen=True)
+class Match:
+    """What the authority holds for a name: the target when ``status`` is automatic, else the
+    candidates that kept it from being linked (none when not found)."""
+
+    status: Status
+    target: Target | None = None
+    candidates: tuple[Target, ...] = ()
+
+
+def reconcile(name: str, country: str, authorities: Authorities) -> Match:
+    """Match a collectivity's name, as written, in ``country`` (ISO alpha-2): French names
+    against the Code officiel géographique, the others against GeoNames."""
+    return match_reading(read_name(name, country), country.upper(), authorities)
+
+
+_DEPARTMENT_CODE = re.compile(r"^(\d{2,3}|2[ab])$")
+
+
+def match_reading(reading: Reading, country: str, authorities: Authorities) -> Match:
+    """:func:`reconcile` for a name already read."""
+    if country == FRANCE:
+        found = _french(reading.kind, reading.key, authorities)
+        if reading.kind is Kind.COMMUNE and reading.department:
+            found = _in_department(found, reading.department, authorities)
+        if reading.worded and reading.literal_key != reading.key:
+            found += authorities.communes(reading.literal_key)  # Ville-d'Avray, a commune
+    else:
+        found = authorities.places(country, reading.key) if reading.kind is Kind.PLACE else ()
+        if reading.worded and reading.literal_key != reading.key:
+            found += authorities.places(country, reading.literal_key)
+    found = _distinct(found)
+    if found and country == FRANCE and not reading.worded and not reading.department:
+        # "Vienne", "Mayenne", "Paris": the commune, or the département of that name
+        found += _distinct(authorities.departments(name_key(Kind.DEPARTMENT, reading.key))
+                           + authorities.regions(name_key(Kind.REGION, reading.key)))
+    if len(found) == 1:
+        return Match(Status.AUTOMATIC, found[0])
+    if found:
+        return Match(Status.AMBIGUOUS, candidates=found)
+    if country == FRANCE:
+        others = tuple(target for kind in FRENCH_KINDS if kind is not reading.kind
+                       for target in _french(kind, name_key(kind, reading.key), authorities))
+    else:
+        others = authorities.places(country, reading.key) if reading.kind is Kind.AREA else ()
+    others = _distinct(others)
+    return Match(Status.WRONG_KIND, candidates=others) if others else Match(Status.NOT_FOUND)
+
+
+def _french(kind: Kind, key: str, authorities: Authorities) -> tuple[Target, ...]:
+    if kind is Kind.COMMUNE:
+        return authorities.communes(key)
+    if kind is Kind.DEPARTMENT:
+        return authorities.departments(key)
+    if kind is Kind.REGION:
+        return authorities.regions(key)
+    return authorities.epcis(key)
+
+
+def _in_department(communes: tuple[Commune, ...], department: str, authorities: Authorities) -> tuple[Commune, ...]:
+    """The communes of the département a name gives in parentheses; all of them when what the
+    parentheses hold is no département."""
+    if _DEPARTMENT_CODE.match(department):
+        named = authorities.department(department)
+        codes = {named.code} if named else set()
+    else:
+        codes = {d.code for d in authorities.departments(name_key(Kind.DEPARTMENT, department))}
+    if len(codes) != 1:
+        return communes
+    return tuple(commune for commune in communes if commune.department in codes)
+
+
+def _distinct(targets: Iterable[Target]) -> tuple[Target, ...]:
+    return tuple({(type(t).__name__, t.identifier): t for t in targets}.values())
+
+
+# the entities of a batch of records, and their links ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A distinct collectivity (or country) of the records, as linking sees it.
+
+    One per URI of the graph: same country and same slug (so "KPALIME" and "Kpalimé" are one).
+    ``name`` is the spelling shown; ``kind`` what the name says it is.
+    """
+
+    country: str
+    name: str
+    kind: Kind
+
+
+def entities(records: Iterable[Record]) -> list[Entity]:
+    """Every collectivity the records name, and their countries.
+
+    The foreign and French partners, and the other partners and funders whose name says
+    they are a French collectivity ("Région Poitou-Charentes", "Conseil départemental …");
+    a funder or other partner named like one of the record's partners is that partner."""
+    spellings: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for record in records:
+        partners = set()
+        for partner in record.foreign_partners:
+            country = countries.resolve(partner.country)
+            if country is not None and slug(partner.name):
+                spellings[country.alpha2, slug(partner.name)][partner.name] += 1
+                spellings[country.alpha2, ""][country.name_fr] += 1
+                partners.add(slug(partner.name))
+        for name in record.french_partners:
+            if slug(name):
+                spellings[FRANCE, slug(name)][name] += 1
+                spellings[FRANCE, ""][countries.by_alpha2(FRANCE).name_fr] += 1
+                partners.add(slug(name))
+        for name in (*record.other_french_partners, *(row.funder for row in record.funding)):
+            reading = read_name(name, FRANCE)
+            if slug(name) and slug(name) not in partners and reading.worded:
+                spellings[FRANCE, slug(name)][name] += 1
+    found = []
+    for (country, name_slug), names in sorted(spellings.items()):
+        name = preferred_spelling(names)
+        kind = Kind.COUNTRY if not name_slug else read_name(name, country).kind
+        found.append(Entity(country, name, kind))
+    return found
+
+
+def preferred_spelling(spellings: Counter) -> str:
+    """The spelling to show: one not all in capitals, then the most accented, then the most
+    frequent, then the first in code-point order (the order of the input does not count)."""
+
+    def accents(text: str) -> int:
+        return sum(1 for c in unicodedata.normalize("NFD", text) if unicodedata.combining(c))
+
+    return min(spellings, key=lambda s: (s.isupper(), -accents(s), -spellings[s], s))
+
+
+@dataclass(frozen=True)
+class Link:
+    """How one entity is linked to one authority (``target`` when linked), or why it is not."""
+
+    entity: Entity
+    authority: str
+    status: Status
+    target: Target | None = None
+    candidates: tuple[Target, ...] = ()
+
+    @property
+    def linked(self) -> bool:
+        return self.status in LINKED
+
+
+def primary_authority(entity: Entity) -> str:
+    """The authority an entity is reconciled with: the COG for French collectivities,
+    GeoNames for the others and for countries."""
+    return INSEE if entity.country == FRANCE and entity.kind is not Kind.COUNTRY else GEONAMES
+
+
+def link_entities(found: Iterable[Entity], authorities: Authorities, curation: Curation | None = None) -> list[Link]:
+    """The links of every entity, in order (:func:`link_entity`)."""
+    return [link for entity in found for link in link_entity(entity, authorities, curation)]
+
+
+def link_entity(entity: Entity, authorities: Authorities, curation: Curation | None = None) -> list[Link]:
+    """The entity's link to its primary authority, the curators' decision first; for a French
+    collectivity, then its curated GeoNames link (a commune's place), if a curator gave one."""
+    authority = primary_authority(entity)
+    if entity.kind is Kind.COUNTRY:
+        country = authorities.country(entity.country)
+        return [Link(entity, authority, Status.AUTOMATIC if country else Status.NOT_FOUND, country)]
+    decision = curation.decision(entity.country, entity.name, authority) if curation else None
+    if decision is not None:
+        links = [_curated(entity, decision)]
+    else:
+        match = reconcile(entity.name, entity.country, authorities)
+        links = [Link(entity, authority, match.status, match.target, match.candidates)]
+    place = curation.decision(entity.country, entity.name, GEONAMES) if curation and authority == INSEE else None
+    if place is not None:
+        links.append(_curated(entity, place))
+    return links
+
+
+def _curated(entity: Entity, decision: Decision) -> Link:
+    status = Status.BLOCKED if decision.target is None else Status.CURATED
+    return Link(entity, decision.authority, status, decision.target)
