@@ -25,7 +25,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from atlas_graph.store.bookkeeping import RECORDS_FILE, MentionTable, StoredRecord, from_json, read_records, write_records
+from atlas_graph.store.bookkeeping import RECORDS_FILE, MentionTable, StoredRecord, read_records, write_records
 from atlas_graph.store.dumps import as_json, write_dumps
 from atlas_graph.ingest.mapping import MappedRecord, Mention, entity_triples, map_record
 from atlas_graph.model import Problem
@@ -184,7 +184,7 @@ def load(
     state = store_dir.state()
     same_settings = state.get("base_uri") == uris.base and state.get("include_contacts") == include_contacts
     mentions = MentionTable()
-    stored = _stored_records(store_dir, state, mentions) if same_settings else {}
+    stored = _stored_records(store_dir, mentions) if same_settings else {}
     by_source = {entry.source: (record_id, entry) for record_id, entry in stored.items()}
 
     sources = [str(Path(f).resolve()) for f in files]
@@ -269,14 +269,13 @@ def load(
     return summary
 
 
-def _stored_records(store_dir: StoreDir, state: dict, mentions: MentionTable) -> dict[str, StoredRecord]:
-    """Each stored record's source, hash and mentions: the current generation's records.json,
-    else (a store written before records.json existed) the "records" of its state.json."""
+def _stored_records(store_dir: StoreDir, mentions: MentionTable) -> dict[str, StoredRecord]:
+    """Each stored record's source, hash and mentions: the current generation's records.json."""
     target = store_dir.current_target()
     path = store_dir.path / target / RECORDS_FILE if target else None
     if path is not None and path.exists():
         return read_records(path, mentions)
-    return from_json(state.get("records", {}), mentions)
+    return {}
 
 
 def _process_all(paths: list[str], base: str, include_contacts: bool, progress) -> Iterator[Processed]:
