@@ -16,23 +16,21 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain
 from pathlib import Path
-from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from atlas_graph.store.bookkeeping import RECORDS_FILE, MentionTable, StoredRecord, read_records, write_records
-from atlas_graph.store.dumps import as_json, write_dumps
 from atlas_graph.ingest.mapping import MappedRecord, Mention, entity_triples, map_record
 from atlas_graph.model import Problem
 from atlas_graph.oxi import quads
 from atlas_graph.ingest.parse import parse_bytes
-from atlas_graph.store.stats import compute_stats
-from atlas_graph.store.generations import Generation, StoreDir, write_json
+from atlas_graph.store.finalize import finalize
+from atlas_graph.store.generations import StoreDir
 from atlas_graph.uris import URIs
 
 PARALLEL_FROM = 400  # below this many changed files, one process is faster than a pool
@@ -109,7 +107,7 @@ def _as_stored(store: ox.Store, graph) -> bytes:
     """A graph's N-Quads as an Oxigraph store holds it: each triple once, each subject's
     together, literals in canonical form (``"200.0"^^xsd:decimal`` is stored as ``"200"``). So
     the spool bulk-loaded into an empty store is exactly its content, and the dumps can be
-    written from the spool (see finalize)."""
+    written from the spool (see write_dumps)."""
     return ox.serialize(store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))),
                         format=ox.RdfFormat.N_QUADS)
 
@@ -140,8 +138,8 @@ def _compiled_shapes():
 
 def _violations_by_record(mapped: list, entities: list) -> list[tuple]:
     """Each record's violations, as pyshacl reports them (with the entities it reaches)."""
-    # Imported here, in the workers: pyshacl takes 0.15 s to import, and the server imports
-    # this module (for ``finalize``) without ever validating.
+    # Imported here, in the workers: pyshacl is slow to import, and every atlas-graph command
+    # imports this module (through cli/load.py and cli/serve.py) whether it validates or not.
     from atlas_graph.validation.shacl import validate_records
 
     graphs = [_graph(m.triples, scratch=True) for _, _, m, _ in mapped]
@@ -316,14 +314,3 @@ def _entities_nquads(records_file: str, base: str) -> bytes:
                           uris.entities_graph()))
     return _as_stored(entities, uris.entities_graph())
 
-
-def finalize(generation: Generation, content: BinaryIO | None = None) -> None:
-    """Dumps and statistics of a generation about to become current (flushed): the dumps are
-    written by child processes while this one computes the statistics."""
-    with ThreadPoolExecutor(max_workers=1) as background:
-        dumps_written = background.submit(write_dumps, generation.store, generation.dumps_dir, content)
-        stats = compute_stats(generation.store)
-        dumps, counts = dumps_written.result()
-    stats.update(counts.as_stats())
-    stats["dumps"] = as_json(dumps)
-    write_json(generation.path / "stats.json", stats)
