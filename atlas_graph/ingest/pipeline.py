@@ -7,14 +7,13 @@ order the inputs were given in. Shared by ``convert`` and ``load``.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
-from atlas_graph.ingest.mapping import MappedRecord, Mention, Triple, entity_triples, map_record
-from atlas_graph.model import ParseResult, Problem
+from atlas_graph.ingest.mapping import entity_triples, map_record
+from atlas_graph.model import Batch, ParseResult, Problem, Triple
 from atlas_graph.ingest.parse import parse_file
 from atlas_graph.uris import ATLAS, URIs
 
@@ -47,19 +46,6 @@ def record_files(inputs: Iterable[str | Path]) -> list[Path]:
     if not files:
         raise InputError("no record files found (folders are searched for *.txt)")
     return sorted(files)
-
-
-@dataclass
-class Batch:
-    """The outcome of parsing and mapping a batch of captures."""
-
-    records: list[MappedRecord]
-    problems: list[Problem]
-    rejected: list[str]  # the sources that could not be converted
-
-    def mentions(self) -> Iterator[Mention]:
-        for record in self.records:
-            yield from record.mentions
 
 
 def map_results(results: Iterable[ParseResult], uris: URIs, include_contacts: bool) -> Batch:

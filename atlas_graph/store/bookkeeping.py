@@ -18,7 +18,7 @@ from atlas_graph.store.generations import write_json
 RECORDS_FILE = "records.json"
 FORMAT = 2
 
-MentionTuple = tuple  # (uri, kind, label, country, parent): the fields of mapping.Mention
+MentionTuple = tuple  # (uri, kind, label, country, parent): the fields of model.Mention
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from atlas_graph.store.bookkeeping import RECORDS_FILE, MentionTable, StoredRecord, read_records, write_records
-from atlas_graph.ingest.mapping import MappedRecord, Mention, entity_triples, map_record
-from atlas_graph.model import Problem
+from atlas_graph.ingest.mapping import entity_triples, map_record
+from atlas_graph.model import MappedRecord, Mention, Problem
 from atlas_graph.oxi import quads
 from atlas_graph.ingest.parse import parse_bytes
 from atlas_graph.store.finalize import finalize
