@@ -166,13 +166,33 @@ class MappedRecord:
     problems: tuple[Problem, ...]
 
 
-@dataclass
-class Batch:
-    """The outcome of parsing and mapping a batch of captures."""
+@dataclass(frozen=True)
+class Capture:
+    """One capture through parse → map: its record as RDF, or None when the capture was left
+    out (the parser rejected it, or an earlier capture has its record id), and every problem
+    found on the way."""
 
-    records: list[MappedRecord]
-    problems: list[Problem]
-    rejected: list[str]  # the sources that could not be converted
+    source: str
+    record: MappedRecord | None
+    content_hash: str | None  # sha256 of the capture's bytes, for a record that was kept
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Captures through parse → map, each record id kept once."""
+
+    captures: tuple[Capture, ...]  # in the order of their sources
+    records: tuple[MappedRecord, ...]  # the records kept, in the order of their ids
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [problem for capture in self.captures for problem in capture.problems]
+
+    @property
+    def rejected(self) -> list[str]:
+        """The sources that could not be converted."""
+        return [capture.source for capture in self.captures if capture.record is None]
 
     def mentions(self) -> Iterator[Mention]:
         for record in self.records:

@@ -25,10 +25,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from atlas_graph.store.bookkeeping import RECORDS_FILE, MentionTable, StoredRecord, read_records, write_records
-from atlas_graph.ingest.mapping import entity_triples, map_record
-from atlas_graph.model import MappedRecord, Mention, Problem
+from atlas_graph.ingest.mapping import entity_triples
+from atlas_graph.ingest.pipeline import RecordIds, convert_files, shared_entities
+from atlas_graph.model import Mention, Problem
 from atlas_graph.oxi import quads
-from atlas_graph.ingest.parse import parse_bytes
 from atlas_graph.store.finalize import finalize
 from atlas_graph.store.generations import StoreDir
 from atlas_graph.uris import URIs
@@ -42,10 +42,10 @@ MIN_CHUNK, MAX_CHUNK = 64, 500
 
 @dataclass(frozen=True)
 class Processed:
-    """One capture through parse → map: its record's N-Quads, or why it was rejected."""
+    """One capture through parse → map → validate: its record's N-Quads, or why it was rejected."""
 
     source: str
-    sha256: str
+    sha256: str | None  # of the capture's bytes, for a record that was kept
     record_id: str | None
     nquads: bytes
     mentions: tuple[tuple, ...]
@@ -68,25 +68,10 @@ def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
     """Parse, map and validate some captures (one validation run for the whole chunk)."""
     paths, base, include_contacts = args
     uris = URIs(base)
-    done: list[Processed] = []
-    mapped_ok: list[tuple[str, str, MappedRecord, tuple[Problem, ...]]] = []
-    seen: dict[str, str] = {}  # record id → the first capture of this chunk that has it
-    for path in paths:
-        data = Path(path).read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        result = parse_bytes(data, source=path, stem=Path(path).stem)
-        if result.record is None:
-            done.append(Processed(path, sha, None, b"", (), result.problems))
-            continue
-        first = seen.setdefault(result.record.record_id, path)
-        if first != path:  # kept out of validation, where the two would describe one node
-            done.append(Processed(path, sha, None, b"", (), result.problems + (Problem(
-                path, None, "record", result.record.record_id,
-                f"same record id as {first}; this capture is left out"),)))
-            continue
-        mapped = map_record(result.record, uris, include_contacts)
-        mapped_ok.append((path, sha, mapped, result.problems + mapped.problems))
-    entities = entity_triples((m for _, _, mapped, _ in mapped_ok for m in mapped.mentions), uris)
+    batch = convert_files(paths, uris, include_contacts)
+    done = [Processed(c.source, None, None, b"", (), c.problems) for c in batch.captures if c.record is None]
+    mapped_ok = [(c.source, c.content_hash, c.record, c.problems) for c in batch.captures if c.record is not None]
+    entities = shared_entities(batch, uris)
     chunk = ox.Store()  # in memory: the chunk's records, each in its graph, and their entities
     chunk.extend(chain.from_iterable(quads(mapped.triples, mapped.graph) for _, _, mapped, _ in mapped_ok))
     chunk.extend(quads(entities, uris.entities_graph()))
@@ -202,6 +187,9 @@ def load(
     summary.removed = len(stored) - len(keep)
     new_records: dict[str, StoredRecord] = {}
     owner = {entry.source: rid for rid, entry in keep.items()}
+    # A record stored from a capture among the inputs keeps its id; one stored from a capture
+    # elsewhere gives it up to the capture that has it now.
+    ids = RecordIds({rid: entry.source for rid, entry in keep.items() if entry.source in input_sources})
     store_dir.path.mkdir(parents=True, exist_ok=True)
     # The accepted records' N-Quads go to a spool file as the workers hand them back, not to
     # memory: at 120,000 records they weigh more than a gigabyte. A nameless file in the store's
@@ -212,17 +200,16 @@ def load(
             previous_id = owner.pop(item.source, None)
             if previous_id is not None:  # the capture changed: its old record goes, whatever its id
                 keep.pop(previous_id, None)
+                ids.release(previous_id)
             if item.record_id is None:
                 summary.rejected += 1
                 continue
-            other = keep.get(item.record_id)
-            if item.record_id in new_records or (other and other.source in input_sources):
-                summary.problems.append(Problem(item.source, None, "record", item.record_id,
-                                                "same record id as another capture; this one is left out"))
+            duplicate = ids.claim(item.record_id, item.source)
+            if duplicate:  # another chunk's capture, or a stored one among the inputs, has the id
+                summary.problems.append(duplicate)
                 summary.rejected += 1
                 continue
-            if other:  # the record was stored from a capture elsewhere: this one replaces it
-                del keep[item.record_id]
+            keep.pop(item.record_id, None)  # stored from a capture elsewhere: this one replaces it
             spool.write(item.nquads)
             new_records[item.record_id] = StoredRecord(item.source, item.sha256, mentions.share(item.mentions))
             summary.converted += 1
