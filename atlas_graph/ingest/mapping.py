@@ -18,13 +18,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
 
-from rdflib import Literal, Namespace, URIRef
+from rdflib import Literal, URIRef
 from rdflib import namespace as rdflib_namespaces
 
-from atlas_graph import countries
+from atlas_graph import countries, vocabulary
 from atlas_graph.model import MappedRecord, Mention, Problem, Record, Triple
 from atlas_graph.uris import URIs, slug
-from atlas_graph.uris import ATLAS as ATLAS_NAMESPACE
 
 
 class _Kept:
@@ -45,11 +44,9 @@ class _Kept:
         return URIRef(str(self._namespace) + name)
 
 
-ATLAS = _Kept(ATLAS_NAMESPACE)
-DCTERMS, ORG, PROV, SKOS = (_Kept(rdflib_namespaces.DCTERMS), _Kept(rdflib_namespaces.ORG),
-                            _Kept(rdflib_namespaces.PROV), _Kept(rdflib_namespaces.SKOS))
-RDF, XSD = _Kept(rdflib_namespaces.RDF), _Kept(rdflib_namespaces.XSD)
-VCARD = _Kept(Namespace("http://www.w3.org/2006/vcard/ns#"))
+ATLAS, DCTERMS, ORG, PROV = _Kept(vocabulary.ATLAS), _Kept(vocabulary.DCT), _Kept(vocabulary.ORG), _Kept(vocabulary.PROV)
+SKOS, VCARD, XSD = _Kept(vocabulary.SKOS), _Kept(vocabulary.VCARD), _Kept(vocabulary.XSD)
+RDF = _Kept(rdflib_namespaces.RDF)
 
 COLLECTIVITY_TYPES = {
     "foreign": (ATLAS.ForeignCollectivity, ATLAS.Collectivity, ORG.Organization),

@@ -16,17 +16,8 @@ from rdflib import Dataset, Graph, URIRef
 from atlas_graph.ingest.mapping import entity_triples, map_record
 from atlas_graph.model import Batch, Capture, ParseResult, Problem, Triple
 from atlas_graph.ingest.parse import parse_file
-from atlas_graph.uris import ATLAS, URIs
-
-PREFIXES = {
-    "atlas": str(ATLAS),
-    "dct": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "vcard": "http://www.w3.org/2006/vcard/ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+from atlas_graph.uris import URIs
+from atlas_graph.vocabulary import PREFIXES
 
 
 class InputError(Exception):
