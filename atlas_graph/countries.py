@@ -9,7 +9,8 @@ from functools import lru_cache
 
 import pycountry
 
-from atlas_graph.uris import EU_COUNTRY, slug
+from atlas_graph.uris import slug
+from atlas_graph.vocabulary import EU_COUNTRY
 
 
 @dataclass(frozen=True)

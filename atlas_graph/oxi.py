@@ -8,7 +8,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-from atlas_graph.ingest.mapping import Triple
+from atlas_graph.model import Triple
 
 
 @lru_cache(maxsize=1 << 16)  # predicates, classes and shared entities recur in every record

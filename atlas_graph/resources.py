@@ -10,8 +10,6 @@ from importlib.resources import files
 
 from rdflib import Graph
 
-ONTOLOGY_IRI = "https://w3id.org/atlas-coop/ontology"
-
 
 def ontology_turtle() -> str:
     """The ontology, as the Turtle text it is written in."""

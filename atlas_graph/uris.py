@@ -10,10 +10,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from rdflib import Namespace, URIRef
+from rdflib import URIRef
 
-ATLAS = Namespace("https://w3id.org/atlas-coop/ontology#")
-EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 DEFAULT_BASE = "http://localhost:8000/"
 GRAPH_ENTITIES = "graph/entities"
 

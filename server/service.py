@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from atlas_graph.store.loader import finalize
+from atlas_graph.store.finalize import finalize
 from atlas_graph.remote.store import Credentials, RemoteRejected, RemoteStore
 from atlas_graph.store.generations import Generation, StoreDir
 

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from flask import Flask
 from werkzeug.serving import make_server
 
-from atlas_graph.store.loader import finalize
+from atlas_graph.store.finalize import finalize
 from atlas_graph.server import create_app
 from atlas_graph.server import service
 

@@ -230,30 +230,6 @@ def test_an_update_generation_keeps_the_loaders_bookkeeping(records, tmp_path):
     assert (again.converted, again.unchanged, again.removed) == (0, COUNT + 1, 0)
 
 
-def test_a_store_with_the_first_records_json_format_is_still_read(records, tmp_path):
-    """records.json of format 1 (every mention written out in each record) from an older
-    atlas-graph: an unchanged re-load still skips every record and keeps the entities."""
-    store = tmp_path / "store"
-    _load(records, store)
-    path = store / "current" / "records.json"
-    new = json.loads(path.read_text("utf-8"))
-    old = {rid: {**entry, "mentions": [new["mentions"][i] for i in entry["mentions"]]}
-           for rid, entry in new["records"].items()}
-    path.write_text(json.dumps(old), "utf-8")
-    entities_before = _entities(store)
-    (records / "synth_000001.txt").write_bytes((records / "synth_000001.txt").read_bytes() + b"\n")
-    again = _load(records, store)
-    assert (again.converted, again.unchanged, again.removed) == (1, COUNT, 0)
-    assert _entities(store) == entities_before
-
-
-def _entities(store: Path) -> set:
-    graph = ox.NamedNode(BASE + "graph/entities")
-    return {q.triple for q in StoreDir(store).reader().store.quads_for_pattern(None, None, None, graph)}
-
-
-
-
 def _chunk(paths: list[Path]):
     """What load's workers hold for a chunk: (path, sha, mapped record, problems), the
     entities' triples, and an in-memory store of both."""

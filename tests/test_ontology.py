@@ -9,7 +9,8 @@ import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from atlas_graph.resources import ONTOLOGY_IRI, ontology_graph, ontology_html
+from atlas_graph.resources import ontology_graph, ontology_html
+from atlas_graph.vocabulary import ONTOLOGY_IRI
 
 ATLAS = Namespace("https://w3id.org/atlas-coop/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")

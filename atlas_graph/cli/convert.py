@@ -10,7 +10,8 @@ import tempfile
 from pathlib import Path
 
 from atlas_graph.cli.base import EXIT_OK, EXIT_PROBLEMS, UsageError
-from atlas_graph.ingest.pipeline import Batch, InputError, convert_files, record_files, to_dataset, to_graph
+from atlas_graph.ingest.pipeline import InputError, convert_files, record_files, to_dataset, to_graph
+from atlas_graph.model import Batch
 from atlas_graph.cli.progress import progress_bar
 from atlas_graph.uris import BaseURIError, URIs, base_uri
 

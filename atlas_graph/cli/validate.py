@@ -14,6 +14,7 @@ from rdflib.term import Node
 
 from atlas_graph.cli.base import EXIT_OK, EXIT_PROBLEMS, UsageError
 from atlas_graph.validation.shacl import Report, Violation, validate
+from atlas_graph.vocabulary import PREFIXES
 
 HELP = "check RDF files against the atlas-graph SHACL shapes"
 
@@ -131,14 +132,7 @@ def _write_report(report: Report, path: Path, rdf_format: str) -> None:
 def _namespaces(data: Dataset) -> NamespaceManager:
     """The input's prefixes plus the project's, for CURIEs in the report lines."""
     manager = NamespaceManager(Graph(), bind_namespaces="core")
-    for prefix, namespace in (
-        ("atlas", "https://w3id.org/atlas-coop/ontology#"),
-        ("dct", "http://purl.org/dc/terms/"),
-        ("skos", "http://www.w3.org/2004/02/skos/core#"),
-        ("org", "http://www.w3.org/ns/org#"),
-        ("prov", "http://www.w3.org/ns/prov#"),
-        ("vcard", "http://www.w3.org/2006/vcard/ns#"),
-    ):
+    for prefix, namespace in PREFIXES.items():
         manager.bind(prefix, namespace, override=True, replace=True)
     for prefix, namespace in data.namespace_manager.namespaces():
         if prefix and not str(prefix).startswith("ns"):

@@ -15,17 +15,15 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from rdflib import Literal, Namespace, URIRef
+from rdflib import Literal, URIRef
 from rdflib import namespace as rdflib_namespaces
 
-from atlas_graph import countries
-from atlas_graph.model import Problem, Record
+from atlas_graph import countries, vocabulary
+from atlas_graph.model import MappedRecord, Mention, Problem, Record, Triple
 from atlas_graph.uris import URIs, slug
-from atlas_graph.uris import ATLAS as ATLAS_NAMESPACE
 
 
 class _Kept:
@@ -46,12 +44,9 @@ class _Kept:
         return URIRef(str(self._namespace) + name)
 
 
-ATLAS = _Kept(ATLAS_NAMESPACE)
-DCTERMS, ORG, PROV, SKOS = (_Kept(rdflib_namespaces.DCTERMS), _Kept(rdflib_namespaces.ORG),
-                            _Kept(rdflib_namespaces.PROV), _Kept(rdflib_namespaces.SKOS))
-RDF, XSD = _Kept(rdflib_namespaces.RDF), _Kept(rdflib_namespaces.XSD)
-VCARD = _Kept(Namespace("http://www.w3.org/2006/vcard/ns#"))
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
+ATLAS, DCTERMS, ORG, PROV = _Kept(vocabulary.ATLAS), _Kept(vocabulary.DCT), _Kept(vocabulary.ORG), _Kept(vocabulary.PROV)
+SKOS, VCARD, XSD = _Kept(vocabulary.SKOS), _Kept(vocabulary.VCARD), _Kept(vocabulary.XSD)
+RDF = _Kept(rdflib_namespaces.RDF)
 
 COLLECTIVITY_TYPES = {
     "foreign": (ATLAS.ForeignCollectivity, ATLAS.Collectivity, ORG.Organization),
@@ -62,30 +57,6 @@ SCHEME_LABELS = {
     "status": ("Statuts des partenariats", "Partnership statuses"),
     "form": ("Formes de partenariat", "Partnership forms"),
 }
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A shared entity as one record names it.
-
-    ``kind``: foreign, french, organization, country, theme, status or form. ``country`` is the
-    alpha-2 code for collectivities and countries; ``parent`` the broader theme concept.
-    """
-
-    uri: str
-    kind: str
-    label: str
-    country: str | None = None
-    parent: str | None = None
-
-
-@dataclass(frozen=True)
-class MappedRecord:
-    record_id: str
-    graph: URIRef
-    triples: tuple[Triple, ...]
-    mentions: tuple[Mention, ...]
-    problems: tuple[Problem, ...]
 
 
 def _fr(text: str) -> Literal:

@@ -83,8 +83,6 @@ FIELD_NAMES = {  # how a field is named in messages: the page's own label
     "funding": "Financement du partenariat",
     "volunteers": "Volontaires impliqués dans le partenariat",
 }
-SINGLE_VALUES = {"title", "atlas_id", "source_url", "signature_year", "theme1", "theme2", "theme3",
-                 "start_year", "status", "end_date", "form"}
 PERSONAL_DATA = {"foreign_contacts", "diplomatic_contacts", "volunteers"}  # never quoted in problems
 TEXTS = {"context", "history", "objective", "description"}
 TABLES = {"other_themes", "foreign_partners", "foreign_contacts", "diplomatic_contacts",

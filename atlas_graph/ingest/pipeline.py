@@ -1,32 +1,23 @@
 """Input files → parsed records → mapped records + the shared entities graph.
 
 The pure stages (parse, map) chained over a batch, in an order that does not depend on the
-order the inputs were given in. Shared by ``convert`` and ``load``.
+order the inputs were given in: the one path of ``convert`` and of each chunk of ``load``.
+The loader also applies :class:`RecordIds` across its chunks and to the records it stored.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
-from atlas_graph.ingest.mapping import MappedRecord, Mention, Triple, entity_triples, map_record
-from atlas_graph.model import ParseResult, Problem
+from atlas_graph.ingest.mapping import entity_triples, map_record
+from atlas_graph.model import Batch, Capture, ParseResult, Problem, Triple
 from atlas_graph.ingest.parse import parse_file
-from atlas_graph.uris import ATLAS, URIs
-
-PREFIXES = {
-    "atlas": str(ATLAS),
-    "dct": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "vcard": "http://www.w3.org/2006/vcard/ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+from atlas_graph.uris import URIs
+from atlas_graph.vocabulary import PREFIXES
 
 
 class InputError(Exception):
@@ -49,43 +40,54 @@ def record_files(inputs: Iterable[str | Path]) -> list[Path]:
     return sorted(files)
 
 
-@dataclass
-class Batch:
-    """The outcome of parsing and mapping a batch of captures."""
+class RecordIds:
+    """Which capture holds each record id: the first to claim it. A later capture with that id
+    is left out (never mapped next to the first, where the two would describe one node), with
+    the one problem that says so."""
 
-    records: list[MappedRecord]
-    problems: list[Problem]
-    rejected: list[str]  # the sources that could not be converted
+    def __init__(self, holders: dict[str, str] | None = None) -> None:
+        self._holders = dict(holders or {})  # record id → the source that holds it
 
-    def mentions(self) -> Iterator[Mention]:
-        for record in self.records:
-            yield from record.mentions
+    def claim(self, record_id: str, source: str) -> Problem | None:
+        """None when ``source`` holds ``record_id`` (now or already), else why it is left out."""
+        holder = self._holders.setdefault(record_id, source)
+        if holder == source:
+            return None
+        return Problem(source, None, "record", record_id, f"same record id as {holder}; this capture is left out")
+
+    def release(self, record_id: str) -> None:
+        self._holders.pop(record_id, None)
 
 
 def map_results(results: Iterable[ParseResult], uris: URIs, include_contacts: bool) -> Batch:
-    """Map parsed captures; two captures with one record id: the first (by source) is kept."""
-    batch = Batch([], [], [])
-    seen: dict[str, str] = {}
-    for result in sorted(results, key=lambda r: r.source):
-        batch.problems.extend(result.problems)
-        if result.record is None:
-            batch.rejected.append(result.source)
-            continue
-        record_id = result.record.record_id
-        if record_id in seen:
-            batch.problems.append(Problem(result.source, None, "record", record_id,
-                                          f"same record id as {seen[record_id]}; this capture is left out"))
-            batch.rejected.append(result.source)
-            continue
-        seen[record_id] = result.source
-        mapped = map_record(result.record, uris, include_contacts)
-        batch.problems.extend(mapped.problems)
-        batch.records.append(mapped)
-    batch.records.sort(key=lambda r: r.record_id)
-    return batch
+    """Map parsed captures, in the order of their sources; of two captures with one record id,
+    the first is kept."""
+    ids = RecordIds()
+    captures = tuple(_map_capture(result, ids, uris, include_contacts)
+                     for result in sorted(results, key=lambda r: r.source))
+    records = tuple(sorted((c.record for c in captures if c.record is not None), key=lambda r: r.record_id))
+    return Batch(captures, records)
 
 
-def convert_files(files: Iterable[Path], uris: URIs, include_contacts: bool = False, progress=None) -> Batch:
+def _map_capture(result: ParseResult, ids: RecordIds, uris: URIs, include_contacts: bool) -> Capture:
+    if result.record is None:
+        return Capture(result.source, None, None, result.problems)
+    duplicate = ids.claim(result.record.record_id, result.source)
+    if duplicate:
+        return Capture(result.source, None, None, result.problems + (duplicate,))
+    mapped = map_record(result.record, uris, include_contacts)
+    return Capture(result.source, mapped, result.record.content_hash, result.problems + mapped.problems)
+
+
+def shared_entities(batch: Batch, uris: URIs) -> list[Triple]:
+    """The shared entities graph of a batch: every entity its records mention, each labelled
+    from all their spellings (see mapping.entity_triples)."""
+    return entity_triples(batch.mentions(), uris)
+
+
+def convert_files(files: Iterable[str | Path], uris: URIs, include_contacts: bool = False,
+                  progress: Callable[[], None] | None = None) -> Batch:
+    """Parse and map record files (see map_results); ``progress()`` is called after each file."""
     results = []
     for path in files:
         results.append(parse_file(path))
@@ -114,7 +116,7 @@ def to_dataset(batch: Batch, uris: URIs) -> Dataset:
     _bind(dataset)
     for record in batch.records:
         _fill(dataset.graph(record.graph), record.triples)
-    _fill(dataset.graph(uris.entities_graph()), entity_triples(batch.mentions(), uris))
+    _fill(dataset.graph(uris.entities_graph()), shared_entities(batch, uris))
     return dataset
 
 
@@ -124,7 +126,7 @@ def to_graph(batch: Batch, uris: URIs) -> Graph:
     _bind(graph)
     for record in batch.records:
         _fill(graph, record.triples)
-    _fill(graph, entity_triples(batch.mentions(), uris))
+    _fill(graph, shared_entities(batch, uris))
     return graph
 
 

@@ -13,7 +13,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from atlas_graph.publication import dataset_info as info
-from atlas_graph.publication.dataset_info import SPDX, Site, media_type_uri
+from atlas_graph.publication.dataset_info import Site, media_type_uri
+from atlas_graph.vocabulary import EU_ACCESS_RIGHT, EU_FILE_TYPE, EU_LANGUAGE, ONTOLOGY_IRI, SPDX
 
 #: The dumps' IANA compression format.
 GZIP = media_type_uri("application/gzip")
@@ -80,7 +81,7 @@ class _Builder:
         self.add(dataset, DCTERMS.accessRights, self.public_access())
         self.add(dataset, DCTERMS.language, self.language("FRA"))
         self.add(dataset, DCAT.landingPage, self.document(self.site.home))
-        self.add(dataset, DCTERMS.conformsTo, self.standard(info.ONTOLOGY, "Atlas ontology"))
+        self.add(dataset, DCTERMS.conformsTo, self.standard(URIRef(ONTOLOGY_IRI), "Atlas ontology"))
         for theme, labels in info.THEMES.items():
             self.add(dataset, DCAT.theme, self.concept(theme, labels, self.theme_scheme()))
         for country in self.stats.get("countries", []):
@@ -149,8 +150,8 @@ class _Builder:
         self.add(distribution, DCTERMS.title, Literal("SPARQL endpoint", lang="en"))
         self.add(distribution, DCAT.accessURL, self.resource(self.site.endpoint))
         self.add(distribution, DCAT.accessService, service)
-        self.add(info.EU_FILE_TYPE.SPARQLQ, RDF.type, DCTERMS.MediaTypeOrExtent)
-        self.add(distribution, DCTERMS.format, info.EU_FILE_TYPE.SPARQLQ)
+        self.add(EU_FILE_TYPE.SPARQLQ, RDF.type, DCTERMS.MediaTypeOrExtent)
+        self.add(distribution, DCTERMS.format, EU_FILE_TYPE.SPARQLQ)
         self.add(distribution, DCTERMS.license, self.licence())
 
     # typed nodes of controlled vocabularies ----------------------------------------------------
@@ -176,12 +177,12 @@ class _Builder:
         return licence
 
     def public_access(self) -> URIRef:
-        public = info.EU_ACCESS_RIGHT.PUBLIC
+        public = EU_ACCESS_RIGHT.PUBLIC
         self.add(public, RDF.type, DCTERMS.RightsStatement)
         return public
 
     def language(self, code: str) -> URIRef:
-        language = info.EU_LANGUAGE[code]
+        language = EU_LANGUAGE[code]
         self.add(language, RDF.type, DCTERMS.LinguisticSystem)
         return language
 

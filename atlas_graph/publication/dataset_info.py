@@ -9,17 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Namespace, URIRef
+from rdflib import URIRef
 
-from atlas_graph.uris import ATLAS
-
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
-EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
-EU_DATA_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
-EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
-EU_ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/access-right/")
-ONTOLOGY = URIRef("https://w3id.org/atlas-coop/ontology")
+from atlas_graph.vocabulary import (ATLAS, DCT, EU_DATA_THEME, EU_FILE_TYPE, FORMATS, IANA_MEDIA_TYPES, ORG, PROV, SKOS,
+                                    VCARD)
 
 TITLE = {
     "fr": "Atlas français de la coopération décentralisée (graphe de connaissances)",
@@ -88,14 +81,7 @@ THEMES = {
 THEME_SCHEME = URIRef("http://publications.europa.eu/resource/authority/data-theme")
 
 #: Namespaces of the vocabularies the data may use; VoID lists those it does use (void:vocabulary).
-VOCABULARIES = (
-    str(ATLAS),
-    "http://purl.org/dc/terms/",
-    "http://www.w3.org/2004/02/skos/core#",
-    "http://www.w3.org/ns/org#",
-    "http://www.w3.org/ns/prov#",
-    "http://www.w3.org/2006/vcard/ns#",
-)
+VOCABULARIES = tuple(str(namespace) for namespace in (ATLAS, DCT, SKOS, ORG, PROV, VCARD))
 
 SPARQL_STANDARDS = (
     URIRef("https://www.w3.org/TR/sparql11-protocol/"),
@@ -104,16 +90,16 @@ SPARQL_STANDARDS = (
 
 #: Per dump file: the EU file type and the W3C format URI (for void:feature).
 DUMP_FORMATS = {
-    "atlas.nt.gz": (EU_FILE_TYPE.RDF_N_TRIPLES, URIRef("http://www.w3.org/ns/formats/N-Triples")),
-    "atlas.ttl.gz": (EU_FILE_TYPE.RDF_TURTLE, URIRef("http://www.w3.org/ns/formats/Turtle")),
-    "atlas.nq.gz": (EU_FILE_TYPE.RDF_N_QUADS, URIRef("http://www.w3.org/ns/formats/N-Quads")),
+    "atlas.nt.gz": (EU_FILE_TYPE.RDF_N_TRIPLES, FORMATS["N-Triples"]),
+    "atlas.ttl.gz": (EU_FILE_TYPE.RDF_TURTLE, FORMATS.Turtle),
+    "atlas.nq.gz": (EU_FILE_TYPE.RDF_N_QUADS, FORMATS["N-Quads"]),
 }
 DUMP_CONTENT_TYPE = "application/gzip"
 
 
 def media_type_uri(media_type: str) -> URIRef:
     """The IANA registry URI of a media type (``text/turtle`` → ``…/media-types/text/turtle``)."""
-    return URIRef(IANA_MEDIA_TYPES + media_type)
+    return IANA_MEDIA_TYPES[media_type]
 
 
 @dataclass(frozen=True)

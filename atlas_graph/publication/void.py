@@ -10,7 +10,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, VOID, XSD
 
 from atlas_graph.publication.dataset_info import DESCRIPTION, DUMP_FORMATS, LICENCE, TITLE, VOCABULARIES, Site
-from atlas_graph.uris import ATLAS
+from atlas_graph.vocabulary import ATLAS
 
 
 def build_void(stats: dict, site: Site) -> Graph:

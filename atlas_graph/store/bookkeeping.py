@@ -18,7 +18,7 @@ from atlas_graph.store.generations import write_json
 RECORDS_FILE = "records.json"
 FORMAT = 2
 
-MentionTuple = tuple  # (uri, kind, label, country, parent): the fields of mapping.Mention
+MentionTuple = tuple  # (uri, kind, label, country, parent): the fields of model.Mention
 
 
 @dataclass(frozen=True)
@@ -40,20 +40,11 @@ class MentionTable:
 
 
 def read_records(path: Path, table: MentionTable) -> dict[str, StoredRecord]:
-    """The records of a ``records.json`` (either format), their mentions shared through ``table``."""
+    """The records of a ``records.json``, their mentions shared through ``table``."""
     data = json.loads(path.read_text("utf-8"))
-    return from_json(data, table)
-
-
-def from_json(data: dict, table: MentionTable) -> dict[str, StoredRecord]:
-    if data.get("format") == FORMAT:
-        mentions = table.share(data["mentions"])
-        return {record_id: StoredRecord(entry["source"], entry["sha256"],
-                                        tuple(mentions[i] for i in entry["mentions"]))
-                for record_id, entry in data["records"].items()}
-    # format 1 (and the "records" of an old state.json): every mention written out in full
-    return {record_id: StoredRecord(entry["source"], entry["sha256"], table.share(entry["mentions"]))
-            for record_id, entry in data.items()}
+    mentions = table.share(data["mentions"])
+    return {record_id: StoredRecord(entry["source"], entry["sha256"], tuple(mentions[i] for i in entry["mentions"]))
+            for record_id, entry in data["records"].items()}
 
 
 def write_records(path: Path, records: dict[str, StoredRecord]) -> None:

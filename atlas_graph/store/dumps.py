@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from atlas_graph.ingest.pipeline import PREFIXES
+from atlas_graph.vocabulary import PREFIXES
 
 
 @dataclass(frozen=True)

@@ -16,23 +16,21 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain
 from pathlib import Path
-from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from atlas_graph.store.bookkeeping import RECORDS_FILE, MentionTable, StoredRecord, from_json, read_records, write_records
-from atlas_graph.store.dumps import as_json, write_dumps
-from atlas_graph.ingest.mapping import MappedRecord, Mention, entity_triples, map_record
-from atlas_graph.model import Problem
+from atlas_graph.store.bookkeeping import RECORDS_FILE, MentionTable, StoredRecord, read_records, write_records
+from atlas_graph.ingest.mapping import entity_triples
+from atlas_graph.ingest.pipeline import RecordIds, convert_files, shared_entities
+from atlas_graph.model import Mention, Problem
 from atlas_graph.oxi import quads
-from atlas_graph.ingest.parse import parse_bytes
-from atlas_graph.store.stats import compute_stats
-from atlas_graph.store.generations import Generation, StoreDir, write_json
+from atlas_graph.store.finalize import finalize
+from atlas_graph.store.generations import StoreDir
 from atlas_graph.uris import URIs
 
 PARALLEL_FROM = 400  # below this many changed files, one process is faster than a pool
@@ -44,10 +42,10 @@ MIN_CHUNK, MAX_CHUNK = 64, 500
 
 @dataclass(frozen=True)
 class Processed:
-    """One capture through parse → map: its record's N-Quads, or why it was rejected."""
+    """One capture through parse → map → validate: its record's N-Quads, or why it was rejected."""
 
     source: str
-    sha256: str
+    sha256: str | None  # of the capture's bytes, for a record that was kept
     record_id: str | None
     nquads: bytes
     mentions: tuple[tuple, ...]
@@ -70,25 +68,10 @@ def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
     """Parse, map and validate some captures (one validation run for the whole chunk)."""
     paths, base, include_contacts = args
     uris = URIs(base)
-    done: list[Processed] = []
-    mapped_ok: list[tuple[str, str, MappedRecord, tuple[Problem, ...]]] = []
-    seen: dict[str, str] = {}  # record id → the first capture of this chunk that has it
-    for path in paths:
-        data = Path(path).read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        result = parse_bytes(data, source=path, stem=Path(path).stem)
-        if result.record is None:
-            done.append(Processed(path, sha, None, b"", (), result.problems))
-            continue
-        first = seen.setdefault(result.record.record_id, path)
-        if first != path:  # kept out of validation, where the two would describe one node
-            done.append(Processed(path, sha, None, b"", (), result.problems + (Problem(
-                path, None, "record", result.record.record_id,
-                f"same record id as {first}; this capture is left out"),)))
-            continue
-        mapped = map_record(result.record, uris, include_contacts)
-        mapped_ok.append((path, sha, mapped, result.problems + mapped.problems))
-    entities = entity_triples((m for _, _, mapped, _ in mapped_ok for m in mapped.mentions), uris)
+    batch = convert_files(paths, uris, include_contacts)
+    done = [Processed(c.source, None, None, b"", (), c.problems) for c in batch.captures if c.record is None]
+    mapped_ok = [(c.source, c.content_hash, c.record, c.problems) for c in batch.captures if c.record is not None]
+    entities = shared_entities(batch, uris)
     chunk = ox.Store()  # in memory: the chunk's records, each in its graph, and their entities
     chunk.extend(chain.from_iterable(quads(mapped.triples, mapped.graph) for _, _, mapped, _ in mapped_ok))
     chunk.extend(quads(entities, uris.entities_graph()))
@@ -109,7 +92,7 @@ def _as_stored(store: ox.Store, graph) -> bytes:
     """A graph's N-Quads as an Oxigraph store holds it: each triple once, each subject's
     together, literals in canonical form (``"200.0"^^xsd:decimal`` is stored as ``"200"``). So
     the spool bulk-loaded into an empty store is exactly its content, and the dumps can be
-    written from the spool (see finalize)."""
+    written from the spool (see write_dumps)."""
     return ox.serialize(store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))),
                         format=ox.RdfFormat.N_QUADS)
 
@@ -140,8 +123,8 @@ def _compiled_shapes():
 
 def _violations_by_record(mapped: list, entities: list) -> list[tuple]:
     """Each record's violations, as pyshacl reports them (with the entities it reaches)."""
-    # Imported here, in the workers: pyshacl takes 0.15 s to import, and the server imports
-    # this module (for ``finalize``) without ever validating.
+    # Imported here, in the workers: pyshacl is slow to import, and every atlas-graph command
+    # imports this module (through cli/load.py and cli/serve.py) whether it validates or not.
     from atlas_graph.validation.shacl import validate_records
 
     graphs = [_graph(m.triples, scratch=True) for _, _, m, _ in mapped]
@@ -184,7 +167,7 @@ def load(
     state = store_dir.state()
     same_settings = state.get("base_uri") == uris.base and state.get("include_contacts") == include_contacts
     mentions = MentionTable()
-    stored = _stored_records(store_dir, state, mentions) if same_settings else {}
+    stored = _stored_records(store_dir, mentions) if same_settings else {}
     by_source = {entry.source: (record_id, entry) for record_id, entry in stored.items()}
 
     sources = [str(Path(f).resolve()) for f in files]
@@ -204,6 +187,9 @@ def load(
     summary.removed = len(stored) - len(keep)
     new_records: dict[str, StoredRecord] = {}
     owner = {entry.source: rid for rid, entry in keep.items()}
+    # A record stored from a capture among the inputs keeps its id; one stored from a capture
+    # elsewhere gives it up to the capture that has it now.
+    ids = RecordIds({rid: entry.source for rid, entry in keep.items() if entry.source in input_sources})
     store_dir.path.mkdir(parents=True, exist_ok=True)
     # The accepted records' N-Quads go to a spool file as the workers hand them back, not to
     # memory: at 120,000 records they weigh more than a gigabyte. A nameless file in the store's
@@ -214,17 +200,16 @@ def load(
             previous_id = owner.pop(item.source, None)
             if previous_id is not None:  # the capture changed: its old record goes, whatever its id
                 keep.pop(previous_id, None)
+                ids.release(previous_id)
             if item.record_id is None:
                 summary.rejected += 1
                 continue
-            other = keep.get(item.record_id)
-            if item.record_id in new_records or (other and other.source in input_sources):
-                summary.problems.append(Problem(item.source, None, "record", item.record_id,
-                                                "same record id as another capture; this one is left out"))
+            duplicate = ids.claim(item.record_id, item.source)
+            if duplicate:  # another chunk's capture, or a stored one among the inputs, has the id
+                summary.problems.append(duplicate)
                 summary.rejected += 1
                 continue
-            if other:  # the record was stored from a capture elsewhere: this one replaces it
-                del keep[item.record_id]
+            keep.pop(item.record_id, None)  # stored from a capture elsewhere: this one replaces it
             spool.write(item.nquads)
             new_records[item.record_id] = StoredRecord(item.source, item.sha256, mentions.share(item.mentions))
             summary.converted += 1
@@ -269,14 +254,13 @@ def load(
     return summary
 
 
-def _stored_records(store_dir: StoreDir, state: dict, mentions: MentionTable) -> dict[str, StoredRecord]:
-    """Each stored record's source, hash and mentions: the current generation's records.json,
-    else (a store written before records.json existed) the "records" of its state.json."""
+def _stored_records(store_dir: StoreDir, mentions: MentionTable) -> dict[str, StoredRecord]:
+    """Each stored record's source, hash and mentions: the current generation's records.json."""
     target = store_dir.current_target()
     path = store_dir.path / target / RECORDS_FILE if target else None
     if path is not None and path.exists():
         return read_records(path, mentions)
-    return from_json(state.get("records", {}), mentions)
+    return {}
 
 
 def _process_all(paths: list[str], base: str, include_contacts: bool, progress) -> Iterator[Processed]:
@@ -317,14 +301,3 @@ def _entities_nquads(records_file: str, base: str) -> bytes:
                           uris.entities_graph()))
     return _as_stored(entities, uris.entities_graph())
 
-
-def finalize(generation: Generation, content: BinaryIO | None = None) -> None:
-    """Dumps and statistics of a generation about to become current (flushed): the dumps are
-    written by child processes while this one computes the statistics."""
-    with ThreadPoolExecutor(max_workers=1) as background:
-        dumps_written = background.submit(write_dumps, generation.store, generation.dumps_dir, content)
-        stats = compute_stats(generation.store)
-        dumps, counts = dumps_written.result()
-    stats.update(counts.as_stats())
-    stats["dumps"] = as_json(dumps)
-    write_json(generation.path / "stats.json", stats)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pyoxigraph as ox
 
-from atlas_graph.uris import ATLAS, EU_COUNTRY
+from atlas_graph.vocabulary import ATLAS, EU_COUNTRY, SKOS
 
 # triples, entities, distinct subjects and triples per property are counted while the
 # N-Triples dump is written (atlas_graph.store.dumps.TripleCounts); the rest is asked here.
@@ -23,7 +23,7 @@ _EXAMPLES = f"""SELECT ?class (MIN(STR(?s)) AS ?example) WHERE {{
     ?s a ?class FILTER(isIRI(?s)) }} GROUP BY ?class"""
 # The countries the data covers, as EU authority IRIs, for the catalog's dct:spatial.
 _COUNTRIES = f"""SELECT DISTINCT ?authority WHERE {{
-    ?country a <{ATLAS.Country}> ; <http://www.w3.org/2004/02/skos/core#exactMatch> ?authority
+    ?country a <{ATLAS.Country}> ; <{SKOS.exactMatch}> ?authority
     FILTER(STRSTARTS(STR(?authority), "{EU_COUNTRY}")) }} ORDER BY ?authority"""
 _YEARS = f"""SELECT (MIN(?y) AS ?first) (MAX(?y) AS ?last) WHERE {{
     ?x <{ATLAS.signatureYear}>|<{ATLAS.startYear}>|<{ATLAS.year}> ?y }}"""

@@ -14,18 +14,16 @@ from functools import cache
 from itertools import islice
 
 import pyshacl
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SH
 from rdflib.term import Node
 
 from atlas_graph.resources import shapes_graph
+from atlas_graph.vocabulary import ATLAS, SHAPES, VCARD
 
 MESSAGE_LANGUAGE = "en"  # the report is for developers; the report graph keeps every language
 DEFAULT_BATCH_SIZE = 500
 
-ATLAS = Namespace("https://w3id.org/atlas-coop/ontology#")
-SHAPES = Namespace("https://w3id.org/atlas-coop/shapes#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 # The nodes of a record's own graph (docs/data-model.md) and the shapes that check them.
 RECORD_CLASSES = frozenset({ATLAS.Partnership, ATLAS.Funding, PROV.Entity, VCARD.Individual})
 RECORD_SHAPES = (SHAPES.PartnershipShape, SHAPES.FundingShape, SHAPES.SourceShape,

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from atlas_graph import vocabulary
 from atlas_graph.server.backend import reader_for
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -31,7 +32,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
 FOAF = "http://xmlns.com/foaf/0.1/"
 VOID = "http://rdfs.org/ns/void#"
-ATLAS = "https://w3id.org/atlas-coop/ontology#"
+ATLAS = str(vocabulary.ATLAS)
 #: Prefixes for serialisations and CURIEs.
 PREFIXES = {
     "atlas": ATLAS, "dct": DCT, "skos": SKOS, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "foaf": FOAF,

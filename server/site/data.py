@@ -18,13 +18,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import current_app
 
-ATLAS = "https://w3id.org/atlas-coop/ontology#"
-PREFIXES = """PREFIX atlas: <https://w3id.org/atlas-coop/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX org: <http://www.w3.org/ns/org#>
-"""
+from atlas_graph import vocabulary
+
+ATLAS = str(vocabulary.ATLAS)
+PREFIXES = vocabulary.sparql_prefixes("atlas", "skos", "dct", "org")
 #: At most this many partnership cards on an entity page.
 CARD_LIMIT = 50
 

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from atlas_graph import vocabulary
 from atlas_graph.store.generations import StoreError
 
 from atlas_graph.server.http.errors import HttpError, add_cors_headers, handle_http_error, handle_werkzeug_error, preflight_response
@@ -41,9 +42,7 @@ blueprint.after_request(add_cors_headers)
 CHUNK = 64 * 1024
 DESCRIPTION_TYPES = [*SERIALIZATIONS, "text/html"]
 DESCRIPTION_ALIASES = {"application/xml": "application/rdf+xml", "application/json": "application/ld+json"}
-EXAMPLE_QUERY = """PREFIX atlas: <https://w3id.org/atlas-coop/ontology#>
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?partnership ?title WHERE {
+EXAMPLE_QUERY = vocabulary.sparql_prefixes("atlas", "dct") + """SELECT ?partnership ?title WHERE {
   ?partnership a atlas:Partnership ; dct:title ?title .
 }
 LIMIT 20"""

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PREFIXES = """PREFIX atlas: <https://w3id.org/atlas-coop/ontology#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+from atlas_graph import vocabulary
+
+PREFIXES = vocabulary.sparql_prefixes("atlas", "dct", "skos")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from atlas_graph import vocabulary
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 JSON_BATCH = 256  # JSON result rows written to the sink at once
@@ -49,7 +51,7 @@ PREFIXES = {
     "org": "http://www.w3.org/ns/org#",
     "prov": "http://www.w3.org/ns/prov#",
     "vcard": "http://www.w3.org/2006/vcard/ns#",
-    "atlas": "https://w3id.org/atlas-coop/ontology#",
+    "atlas": str(vocabulary.ATLAS),
 }
 
 
