@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from atlas_graph.cli.base import EXIT_OK, EXIT_PROBLEMS, UsageError
+from atlas_graph.cli.base import EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, UsageError
 from atlas_graph.cli.convert import resolve_inputs
 from atlas_graph.cli.progress import progress_bar
 from atlas_graph.ingest.parse import parse_file
@@ -17,7 +17,6 @@ from atlas_graph.link.curation import CurationError, read_curation
 from atlas_graph.link.reconcile import entities, link_entities
 from atlas_graph.link.report import summary, write_report
 
-EXIT_FAILED = 3  # CONTRACT §3: the command failed as a whole (here: no usable authorities file)
 
 HELP = "reconcile the collectivities with INSEE (COG) and GeoNames; write the report"
 DESCRIPTION = """\
