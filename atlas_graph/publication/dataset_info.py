@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rdflib import Namespace, URIRef
 
+from atlas_graph.formats import N_QUADS, N_TRIPLES, TURTLE
 from atlas_graph.uris import ATLAS
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -103,11 +104,8 @@ SPARQL_STANDARDS = (
 )
 
 #: Per dump file: the EU file type and the W3C format URI (for void:feature).
-DUMP_FORMATS = {
-    "atlas.nt.gz": (EU_FILE_TYPE.RDF_N_TRIPLES, URIRef("http://www.w3.org/ns/formats/N-Triples")),
-    "atlas.ttl.gz": (EU_FILE_TYPE.RDF_TURTLE, URIRef("http://www.w3.org/ns/formats/Turtle")),
-    "atlas.nq.gz": (EU_FILE_TYPE.RDF_N_QUADS, URIRef("http://www.w3.org/ns/formats/N-Quads")),
-}
+DUMP_FORMATS = {f"atlas.{f.extension}.gz": (EU_FILE_TYPE[f.eu_file_type], URIRef(f.w3c_uri))
+                for f in (N_TRIPLES, TURTLE, N_QUADS)}
 DUMP_CONTENT_TYPE = "application/gzip"
 
 
