@@ -97,9 +97,11 @@ def short_names() -> dict[str, str]:
     return {name: f.media_type for f in (*RESULTS_FORMATS, *RDF_SERIALIZATIONS) for name in f.short_names}
 
 
-def acceptable(formats: Iterable[RdfSerialization | ResultsFormat]) -> dict[str, str]:
+def acceptable(formats: Iterable[RdfSerialization | ResultsFormat], also: Iterable[str] = ()) -> dict[str, str]:
     """What a client may ask for to get one of ``formats``, to the media type it gets: each
-    format's own type, in the given order, then the aliases (so that an exact match wins)."""
+    format's own type, in the given order, then the types of ``also`` (offered as they are),
+    then the formats' aliases, so that an exact match always wins over an alias."""
     formats = list(formats)
     return {**{f.media_type: f.media_type for f in formats},
+            **{media_type: media_type for media_type in also},
             **{alias: f.media_type for f in formats for alias in f.aliases}}

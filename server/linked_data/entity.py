@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from flask import Response, current_app, request, url_for
 from werkzeug.http import http_date, is_resource_modified, quote_etag
 
+from atlas_graph.formats import JSON_LD, N_TRIPLES, RDF_XML, TURTLE, RdfSerialization, acceptable
 from atlas_graph.store.generations import Generation
 
 from atlas_graph.server.linked_data.describe import Description, describe, entity_uri, exists
@@ -26,39 +27,20 @@ from atlas_graph.server.http.errors import HttpError
 from atlas_graph.server.service import AtlasService
 
 
-@dataclass(frozen=True)
-class RdfFormat:
-    label: str
-    extension: str
-    media_type: str
-    content_type: str
-    serializer: ox.RdfFormat
-
-
-#: The RDF representations, in the server's order of preference.
-RDF_FORMATS = (
-    RdfFormat("Turtle", "ttl", "text/turtle", "text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
-    RdfFormat("JSON-LD", "jsonld", "application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD),
-    RdfFormat("RDF/XML", "rdf", "application/rdf+xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
-    RdfFormat("N-Triples", "nt", "application/n-triples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
-)
-BY_EXTENSION = {f.extension: f for f in RDF_FORMATS}
-BY_MEDIA_TYPE = {f.media_type: f for f in RDF_FORMATS}
-#: Other types a client may ask for and the format that satisfies them: JSON-LD is JSON,
-#: Turtle is N3, N-Triples was text/plain before it had a type of its own (rdflib still asks
-#: for it). Offered after the exact types, so an exact match always wins.
-RDF_ALIASES = {
-    "application/json": BY_EXTENSION["jsonld"],
-    "text/n3": BY_EXTENSION["ttl"],
-    "text/plain": BY_EXTENSION["nt"],
-}
-RDF_OFFERED = [*BY_MEDIA_TYPE, *RDF_ALIASES]
+#: The RDF representations of an entity's data, in the server's order of preference.
+DATA_FORMATS = (TURTLE, JSON_LD, RDF_XML, N_TRIPLES)
+BY_EXTENSION = {f.extension: f for f in DATA_FORMATS}
+BY_MEDIA_TYPE = {f.media_type: f for f in DATA_FORMATS}
+#: What a client may ask for to get an entity's data, to the media type it gets.
+RDF_OFFERED = acceptable(DATA_FORMATS)
 HTML_TYPES = ["text/html", "application/xhtml+xml"]
 CODE_VERSION = version("atlas-graph")
 
 
-def rdf_format(media_type: str) -> RdfFormat:
-    return BY_MEDIA_TYPE.get(media_type) or RDF_ALIASES[media_type]
+def content_type(fmt: RdfSerialization) -> str:
+    """The ``Content-Type`` of data in ``fmt``: text types name their charset, the others are
+    UTF-8 by definition."""
+    return f"{fmt.media_type}; charset=utf-8" if fmt.media_type.startswith("text/") else fmt.media_type
 
 
 def atlas() -> AtlasService:
@@ -199,7 +181,7 @@ def alternate_links(path: str, *, except_extension: str | None = None, html: boo
     """A ``Link`` header value naming the entity's other representations."""
     data = data_url(path)
     links = [f'<{data}.{f.extension}>; rel="alternate"; type="{f.media_type}"'
-             for f in RDF_FORMATS if f.extension != except_extension]
+             for f in DATA_FORMATS if f.extension != except_extension]
     if html:
         links.append(f'<{page_url(path)}>; rel="alternate"; type="text/html"')
     return ", ".join(links)

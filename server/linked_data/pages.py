@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from atlas_graph.store.generations import StoreError
 
-from atlas_graph.server.linked_data.entity import RDF_FORMATS, alternate_links, atlas, data_url, describe_entity, find_entity, validate
+from atlas_graph.server.linked_data.entity import DATA_FORMATS, alternate_links, atlas, data_url, describe_entity, find_entity, validate
 from atlas_graph.server.linked_data.view import build_view, euros
 from atlas_graph.server.http.errors import HttpError, add_cors_headers, handle_http_error, handle_werkzeug_error, preflight_response
 from atlas_graph.server.http.negotiation import best_match
@@ -32,7 +32,7 @@ def page(path: str) -> Response:
     description = describe_entity(path, entity)
     view = build_view(description, service.config.base_uri,
                       lambda entity_path: url_for("pages.page", path=entity_path))
-    formats = [(f, data_url(path, f.extension)) for f in RDF_FORMATS]
+    formats = [(f, data_url(path, f.extension)) for f in DATA_FORMATS]
     response.set_data(render_template("entity.html", entity=view, formats=formats, path=path))
     return response
 

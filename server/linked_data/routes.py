@@ -16,22 +16,23 @@ from werkzeug.exceptions import HTTPException
 from atlas_graph.store.generations import StoreError
 
 from atlas_graph.server.linked_data.describe import PREFIXES, Document, describe, document_triples, entity_uri, exists
+from atlas_graph.formats import RdfSerialization
 from atlas_graph.server.linked_data.entity import (
     BY_EXTENSION,
+    BY_MEDIA_TYPE,
+    DATA_FORMATS,
     HTML_TYPES,
-    RDF_FORMATS,
     RDF_OFFERED,
-    RdfFormat,
     Snapshot,
     alternate_links,
     atlas,
+    content_type,
     data_document_uri,
     data_url,
     dataset_uri,
     find_entity,
     last_modified,
     page_url,
-    rdf_format,
     snapshot,
     validate,
 )
@@ -45,7 +46,8 @@ from atlas_graph.server.http.errors import (
 )
 from atlas_graph.server.backend import RememberedLabels, reader_for
 from atlas_graph.server.generation_cache import GenerationCache
-from atlas_graph.server.http.negotiation import best_match
+from atlas_graph.server.http.graph_response import requested_type
+from atlas_graph.server.http.negotiation import negotiate
 
 blueprint = Blueprint("linked_data", __name__)
 blueprint.register_error_handler(HttpError, handle_http_error)
@@ -94,7 +96,7 @@ def identifier(path: str) -> Response:
         response.vary.add("Accept")  # the VoID description negotiates its format
         return response
     find_entity(path)
-    wanted = best_match([*HTML_TYPES, *RDF_OFFERED], request.headers.get("Accept"))
+    wanted = negotiate([*HTML_TYPES, *RDF_OFFERED], request.headers.get("Accept"))
     target = data_url(path) if wanted in RDF_OFFERED else page_url(path)
     response = redirect(target, 303)
     response.vary.add("Accept")
@@ -112,24 +114,24 @@ def data(path: str) -> Response:
         response = _representation(now, stem, BY_EXTENSION[extension], negotiated=False)
         if response is not None:
             return response
-    wanted = best_match(RDF_OFFERED, request.headers.get("Accept"))
-    response = _representation(now, path, rdf_format(wanted), negotiated=True) if wanted else None
+    wanted = requested_type(RDF_OFFERED)
+    response = _representation(now, path, BY_MEDIA_TYPE[wanted], negotiated=True) if wanted else None
     if response is not None:
         return response
     find_entity(path)  # 404 when there is nothing to describe
-    offered = ", ".join(f.media_type for f in RDF_FORMATS)
-    suffixes = ", ".join(f".{f.extension}" for f in RDF_FORMATS)
+    offered = ", ".join(f.media_type for f in DATA_FORMATS)
+    suffixes = ", ".join(f".{f.extension}" for f in DATA_FORMATS)
     raise HttpError(406, f"Not acceptable: the data about this entity is offered as {offered} "
                          f"(or add {suffixes} to the URL); its HTML page is at {page_url(path)}.",
                     {"Link": alternate_links(path)})
 
 
-def _representation(now: Snapshot, path: str, fmt: RdfFormat, *, negotiated: bool) -> Response | None:
+def _representation(now: Snapshot, path: str, fmt: RdfSerialization, *, negotiated: bool) -> Response | None:
     """The description of ``B id/{path}`` as ``fmt`` (or a 304); None when there is no such entity.
 
     Rendered bodies are kept per generation (:mod:`.generation_cache`): a popular entity is
     described and serialised once per worker process and generation."""
-    response = Response(content_type=fmt.content_type)
+    response = Response(content_type=content_type(fmt))
     response.headers["Link"] = alternate_links(path, except_extension=None if negotiated else fmt.extension)
     if negotiated:
         response.vary.add("Accept")
@@ -156,7 +158,7 @@ def _representation(now: Snapshot, path: str, fmt: RdfFormat, *, negotiated: boo
     return response
 
 
-def _render(now: Snapshot, path: str, entity: ox.NamedNode, fmt: RdfFormat) -> Rendered | None:
+def _render(now: Snapshot, path: str, entity: ox.NamedNode, fmt: RdfSerialization) -> Rendered | None:
     """The data document about ``entity`` serialised as ``fmt``, or None if it is unknown."""
     config = atlas().config
     graph = now.graph if now.remote else RememberedLabels(
@@ -166,7 +168,7 @@ def _render(now: Snapshot, path: str, entity: ox.NamedNode, fmt: RdfFormat) -> R
         return None
     document = Document(
         uri=data_document_uri(path),
-        formats=tuple((data_document_uri(path, f.extension), f.media_type) for f in RDF_FORMATS),
+        formats=tuple((data_document_uri(path, f.extension), f.media_type) for f in DATA_FORMATS),
         dataset=dataset_uri(),
         modified=last_modified(now.generation).isoformat().replace("+00:00", "Z"),
     )
@@ -178,4 +180,4 @@ def _render(now: Snapshot, path: str, entity: ox.NamedNode, fmt: RdfFormat) -> R
     if description.incoming_truncated:
         headers = (("X-Atlas-Truncated",
                     f"true; {len(description.incoming)} of {description.incoming_total} incoming links listed"),)
-    return Rendered(ox.serialize(triples, format=fmt.serializer, prefixes=PREFIXES), headers)
+    return Rendered(ox.serialize(triples, format=fmt.oxigraph, prefixes=PREFIXES), headers)

@@ -24,7 +24,7 @@ from atlas_graph.store.generations import StoreError
 from atlas_graph.publication.void import build_void
 
 from atlas_graph.server.http.errors import HttpError, add_cors_headers, handle_http_error, handle_werkzeug_error, preflight_response
-from atlas_graph.server.http.graph_response import RDF_FORMATS, negotiate, negotiated_response, serialize
+from atlas_graph.server.http.graph_response import RDF_OFFERED, negotiated_response, negotiated_type, serialize
 
 blueprint = Blueprint("publication", __name__)
 blueprint.register_error_handler(HttpError, handle_http_error)
@@ -73,7 +73,7 @@ def dumps_index() -> Response:
         "sha256": dump["sha256"],
         ("quads" if dump["name"].endswith(".nq.gz") else "triples"): dump["records"],
     } for dump in _dumps()]
-    chosen = negotiate(INDEX_TYPES)
+    chosen = negotiated_type(INDEX_TYPES)
     if chosen == "text/html":
         body = render_template("dumps.html", dumps=entries, catalog=url_for("publication.catalog"),
                                void=url_for("publication.void"))
@@ -108,7 +108,7 @@ def dump(name: str) -> Response:
 def void() -> Response:
     if request.method == "OPTIONS":
         return preflight_response()
-    media_type = negotiate(list(RDF_FORMATS))
+    media_type = negotiated_type(RDF_OFFERED)
     return negotiated_response(serialize(build_void(_stats(), _site()), media_type), media_type)
 
 
@@ -116,5 +116,5 @@ def void() -> Response:
 def catalog() -> Response:
     if request.method == "OPTIONS":
         return preflight_response()
-    media_type = negotiate(list(RDF_FORMATS))
+    media_type = negotiated_type(RDF_OFFERED)
     return negotiated_response(serialize(build_catalog(_stats(), _site()), media_type), media_type)

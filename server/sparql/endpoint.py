@@ -19,11 +19,12 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from atlas_graph.formats import JSON_LD, N_TRIPLES, RDF_XML, RESULTS_FORMATS, SERVED_SERIALIZATIONS, TURTLE, acceptable
 from atlas_graph.store.generations import StoreError
 
 from atlas_graph.server.http.errors import HttpError, add_cors_headers, handle_http_error, handle_werkzeug_error, preflight_response
-from atlas_graph.server.http.negotiation import UnknownFormat, best_match, format_media_type
-from atlas_graph.server.sparql.service_description import SERIALIZATIONS, build_service_description, serialize_service_description
+from atlas_graph.server.http.graph_response import negotiated_type, serialize
+from atlas_graph.server.sparql.service_description import build_service_description
 from atlas_graph.server.sparql.execution import FormatUnknown, FormatWish, Limits, NotAcceptable, QueryRejected
 from atlas_graph.server.sparql.request import QueryOperation, UpdateOperation, parse_operation
 from atlas_graph.server.sparql.results import QueryTimeout
@@ -39,8 +40,9 @@ blueprint.register_error_handler(  # the store is missing, or a remote store fai
 blueprint.after_request(add_cors_headers)
 
 CHUNK = 64 * 1024
-DESCRIPTION_TYPES = [*SERIALIZATIONS, "text/html"]
-DESCRIPTION_ALIASES = {"application/xml": "application/rdf+xml", "application/json": "application/ld+json"}
+#: The service description's serializations, the first being the default; browsers get the query page.
+DESCRIPTION_SERIALIZATIONS = (TURTLE, RDF_XML, JSON_LD, N_TRIPLES)
+DESCRIPTION_OFFERED = acceptable(DESCRIPTION_SERIALIZATIONS, also=["text/html"])
 EXAMPLE_QUERY = """PREFIX atlas: <https://w3id.org/atlas-coop/ontology#>
 PREFIX dct: <http://purl.org/dc/terms/>
 SELECT ?partnership ?title WHERE {
@@ -50,16 +52,10 @@ LIMIT 20"""
 #: Choices of the query page's format menu: ``format`` value, label ("" lets Accept decide).
 PAGE_FORMATS = [
     ("", "Default (JSON or Turtle)"),
-    ("json", "SPARQL JSON (SELECT, ASK)"),
-    ("xml", "SPARQL XML (SELECT, ASK)"),
-    ("csv", "CSV (SELECT)"),
-    ("tsv", "TSV (SELECT)"),
-    ("turtle", "Turtle (CONSTRUCT, DESCRIBE)"),
-    ("nt", "N-Triples (CONSTRUCT, DESCRIBE)"),
-    ("rdfxml", "RDF/XML (CONSTRUCT, DESCRIBE)"),
-    ("jsonld", "JSON-LD (CONSTRUCT, DESCRIBE)"),
+    *((f.short_names[0], f"{f.label} ({'SELECT, ASK' if f.booleans else 'SELECT'})") for f in RESULTS_FORMATS),
+    *((f.short_names[0], f"{f.label} (CONSTRUCT, DESCRIBE)") for f in SERVED_SERIALIZATIONS),
 ]
-DESCRIPTION_FORMATS = [("turtle", "Turtle"), ("rdfxml", "RDF/XML"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")]
+DESCRIPTION_FORMATS = [(f.short_names[0], f.label) for f in DESCRIPTION_SERIALIZATIONS]
 QUERY_ERROR_STATUS = {QueryRejected: 400, FormatUnknown: 400, NotAcceptable: 406, QueryTimeout: 503, PoolBusy: 503}
 RETRY_AFTER = "30"  # seconds, on 503
 
@@ -178,17 +174,7 @@ def _check_update_rights(token: str | None) -> None:
 
 
 def _service_description() -> Response:
-    accept = request.headers.get("Accept")
-    format_param = request.args.get("format")
-    offered = DESCRIPTION_TYPES + list(DESCRIPTION_ALIASES)
-    try:
-        wanted = format_media_type(format_param) if format_param else accept
-    except UnknownFormat as error:
-        raise HttpError(400, str(error)) from error
-    chosen = best_match(offered, wanted)
-    if chosen is None:
-        raise HttpError(406, f"the service description is offered as: {', '.join(DESCRIPTION_TYPES)}")
-    media_type = DESCRIPTION_ALIASES.get(chosen, chosen)
+    media_type = negotiated_type(DESCRIPTION_OFFERED, "the service description")
     atlas = _atlas()
     url = endpoint_url()
     if media_type == "text/html":
@@ -207,7 +193,7 @@ def _service_description() -> Response:
             named_graphs=(g.value for g in atlas.store().named_graphs() if isinstance(g, ox.NamedNode)),
             update_enabled=atlas.config.update_token is not None,
         )
-        body = serialize_service_description(description, media_type)
+        body = serialize(description, media_type)
     response = Response(body, content_type=f"{media_type}; charset=utf-8")
     response.headers["Vary"] = "Accept"
     return response

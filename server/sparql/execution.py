@@ -14,36 +14,17 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from atlas_graph.server.http.negotiation import UnknownFormat, best_match, format_media_type, quality
-from atlas_graph.server.sparql.results import (
-    BOOLEAN_TYPES,
-    GRAPH_TYPES,
-    SOLUTION_TYPES,
-    Written,
-    write_boolean,
-    write_solutions,
-    write_triples,
-)
+from atlas_graph.formats import RESULTS_FORMATS, SERVED_SERIALIZATIONS, acceptable
+
+from atlas_graph.server.http.negotiation import UnknownFormat, negotiate
+from atlas_graph.server.sparql.results import Written, write_boolean, write_solutions, write_triples
 from atlas_graph.server.sparql.text import uses_service
 
 #: What each kind of result can be written as, in order of preference (the first is the default).
-OFFERED = {
-    "solutions": list(SOLUTION_TYPES),
-    "boolean": list(BOOLEAN_TYPES),
-    "graph": list(GRAPH_TYPES),
-}
-#: Media types clients send that mean one of ours.
-ALIASES = {
-    "solutions": {"application/json": "application/sparql-results+json",
-                  "application/xml": "application/sparql-results+xml",
-                  "text/xml": "application/sparql-results+xml"},
-    "boolean": {"application/json": "application/sparql-results+json",
-                "application/xml": "application/sparql-results+xml",
-                "text/xml": "application/sparql-results+xml"},
-    "graph": {"application/x-turtle": "text/turtle",
-              "application/xml": "application/rdf+xml",
-              "text/xml": "application/rdf+xml",
-              "application/json": "application/ld+json"},
+FORMATS = {
+    "solutions": RESULTS_FORMATS,
+    "boolean": tuple(f for f in RESULTS_FORMATS if f.booleans),
+    "graph": SERVED_SERIALIZATIONS,
 }
 
 
@@ -138,28 +119,18 @@ def result_kind(result) -> str:
 def pick_media_type(kind: str, wish: FormatWish) -> str:
     """The media type to write a ``kind`` result in.
 
-    A client that prefers HTML (a browser following a link) gets the default format rather than
-    a 406: the endpoint writes no HTML results.
+    A client that prefers HTML over every format offered (a browser following a link) gets the
+    default format rather than a 406: the endpoint writes no HTML results.
     """
-    aliases = ALIASES[kind]
-    offered = OFFERED[kind] + list(aliases)
+    formats = FORMATS[kind]
+    offered = {**acceptable(formats), "text/html": formats[0].media_type}
     try:
-        wanted = format_media_type(wish.format) if wish.format else wish.accept
+        chosen = negotiate(offered, wish.accept, wish.format)
     except UnknownFormat as error:
         raise FormatUnknown(str(error)) from error
-    if prefers_html(wanted, offered):
-        return OFFERED[kind][0]
-    chosen = best_match(offered, wanted)
     if chosen is None:
-        raise NotAcceptable(kind, OFFERED[kind])
-    return aliases.get(chosen, chosen)
-
-
-def prefers_html(accept: str | None, offered: Sequence[str]) -> bool:
-    if not accept:
-        return False
-    html = quality(accept, "text/html")
-    return html > 0 and all(quality(accept, media_type) < html for media_type in offered)
+        raise NotAcceptable(kind, [f.media_type for f in formats])
+    return chosen
 
 
 def run_query(
