@@ -1,8 +1,9 @@
 """Cool URIs: ``/id/{path}`` answers ``303 See Other`` to the page or the data about the
-entity, chosen by ``Accept``; ``/data/{path}[.ext]`` serves its description as RDF.
+entity, chosen by ``Accept``; ``/data/{path}[.ext]`` serves its description as RDF, in the
+format the extension names, else the one negotiated (``format`` parameter, else ``Accept``).
 
 The description itself comes from :mod:`.describe`; this module only negotiates, serialises,
-and sets the HTTP headers (Vary, ETag, Last-Modified, Link, Content-Location, CORS).
+and sets the HTTP headers (Vary, ETag, Last-Modified, Link, Content-Location).
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
-from werkzeug.exceptions import HTTPException
 
-from atlas_graph.store.generations import StoreError
+from atlas_graph.formats import RdfSerialization
 
 from atlas_graph.server.linked_data.describe import PREFIXES, Document, describe, document_triples, entity_uri, exists
-from atlas_graph.formats import RdfSerialization
 from atlas_graph.server.linked_data.entity import (
     BY_EXTENSION,
     BY_MEDIA_TYPE,
@@ -36,24 +35,13 @@ from atlas_graph.server.linked_data.entity import (
     snapshot,
     validate,
 )
-from atlas_graph.server.http.errors import (
-    HttpError,
-    add_cors_headers,
-    error_response,
-    handle_http_error,
-    handle_werkzeug_error,
-    preflight_response,
-)
+from atlas_graph.server.http.errors import HttpError
 from atlas_graph.server.backend import RememberedLabels, reader_for
 from atlas_graph.server.generation_cache import GenerationCache
 from atlas_graph.server.http.graph_response import requested_type
 from atlas_graph.server.http.negotiation import negotiate
 
 blueprint = Blueprint("linked_data", __name__)
-blueprint.register_error_handler(HttpError, handle_http_error)
-blueprint.register_error_handler(HTTPException, handle_werkzeug_error)
-blueprint.register_error_handler(StoreError, lambda error: error_response(503, str(error)))
-blueprint.after_request(add_cors_headers)
 
 #: Resources whose labels each process remembers (a few hundred bytes each).
 LABELS_REMEMBERED = 20_000
@@ -83,14 +71,10 @@ def _make_caches(state) -> None:
 #: ``B id/dataset`` names the dataset itself, which the VoID description describes.
 DATASET_PATH = "dataset"
 
-METHODS = ["GET", "HEAD", "OPTIONS"]
 
-
-@blueprint.route("/id/<path:path>", methods=METHODS, provide_automatic_options=False)
+@blueprint.route("/id/<path:path>")
 def identifier(path: str) -> Response:
     """303 to ``/page/...`` for browsers (and ``*/*``, and no ``Accept``), ``/data/...`` for RDF."""
-    if request.method == "OPTIONS":
-        return preflight_response()
     if path == DATASET_PATH:
         response = redirect(url_for("publication.void", _external=True), 303)
         response.vary.add("Accept")  # the VoID description negotiates its format
@@ -103,11 +87,9 @@ def identifier(path: str) -> Response:
     return response
 
 
-@blueprint.route("/data/<path:path>", methods=METHODS, provide_automatic_options=False)
+@blueprint.route("/data/<path:path>")
 def data(path: str) -> Response:
     """The entity's description: in the format its extension names, else the one negotiated."""
-    if request.method == "OPTIONS":
-        return preflight_response()
     now = snapshot()
     stem, _, extension = path.rpartition(".")
     if stem and extension in BY_EXTENSION:  # else, or when ``stem`` names nothing, ``path.ttl`` may be a name

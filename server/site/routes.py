@@ -9,9 +9,6 @@ from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup
-from werkzeug.exceptions import HTTPException
-
-from atlas_graph.store.generations import StoreError
 
 from atlas_graph.server.site import search as full_text
 from atlas_graph.server.site import data as site_data
@@ -91,20 +88,6 @@ def search() -> Response:
     query = request.args.get("q", "").strip()[:200]
     groups = full_text.search(query) if query else []
     return html("search.html", query=query, groups=groups, count=sum(g.total for g in groups))
-
-
-@blueprint.errorhandler(StoreError)
-def store_error(error: StoreError) -> Response:
-    return site_error(HttpError(503, str(error)))
-
-
-@blueprint.errorhandler(HttpError)
-@blueprint.errorhandler(HTTPException)
-def site_error(error: HttpError | HTTPException) -> Response:
-    status = error.status if isinstance(error, HttpError) else (error.code or 500)
-    message = error.message if isinstance(error, HttpError) else (error.description or "")
-    return Response(render_template("error.html", status=status, message=message), status,
-                    content_type="text/html; charset=utf-8")
 
 
 # What other pages use -----------------------------------------------------------------------

@@ -17,12 +17,10 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
 
 from atlas_graph.formats import JSON_LD, N_TRIPLES, RDF_XML, RESULTS_FORMATS, SERVED_SERIALIZATIONS, TURTLE, acceptable
-from atlas_graph.store.generations import StoreError
 
-from atlas_graph.server.http.errors import HttpError, add_cors_headers, handle_http_error, handle_werkzeug_error, preflight_response
+from atlas_graph.server.http.errors import RETRY_AFTER, HttpError
 from atlas_graph.server.http.graph_response import negotiated_type, serialize
 from atlas_graph.server.sparql.service_description import build_service_description
 from atlas_graph.server.sparql.execution import FormatUnknown, FormatWish, Limits, NotAcceptable, QueryRejected
@@ -33,11 +31,6 @@ from atlas_graph.server.sparql.pool import PoolBusy
 from atlas_graph.server.sparql.text import DatasetConflict, add_using_clauses, uses_load, uses_service
 
 blueprint = Blueprint("sparql", __name__)
-blueprint.register_error_handler(HttpError, handle_http_error)
-blueprint.register_error_handler(HTTPException, handle_werkzeug_error)
-blueprint.register_error_handler(  # the store is missing, or a remote store failed
-    StoreError, lambda error: handle_http_error(HttpError(503, str(error), {"Retry-After": RETRY_AFTER})))
-blueprint.after_request(add_cors_headers)
 
 CHUNK = 64 * 1024
 #: The service description's serializations, the first being the default; browsers get the query page.
@@ -57,15 +50,10 @@ PAGE_FORMATS = [
 ]
 DESCRIPTION_FORMATS = [(f.short_names[0], f.label) for f in DESCRIPTION_SERIALIZATIONS]
 QUERY_ERROR_STATUS = {QueryRejected: 400, FormatUnknown: 400, NotAcceptable: 406, QueryTimeout: 503, PoolBusy: 503}
-RETRY_AFTER = "30"  # seconds, on 503
 
 
-@blueprint.route(
-    "/sparql", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"], provide_automatic_options=False
-)
+@blueprint.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
 def endpoint() -> Response:
-    if request.method == "OPTIONS":
-        return preflight_response()
     operation = parse_operation(
         request.method, request.query_string, request.headers.get("Content-Type"), request.get_data()
     )
