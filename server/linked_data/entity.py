@@ -135,18 +135,23 @@ def _moment(folder: Path, modified: str | None) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
-def validate(response: Response, path: str, variant: str, generation: Generation | None = None) -> Response | None:
+def validate(response: Response, path: str, variant: str, generation: Generation | None = None, *,
+             language: str | None = None) -> Response | None:
     """Put the validators and caching headers on ``response``; when the client's copy is
-    current (If-None-Match / If-Modified-Since), return the 304 to answer with instead."""
+    current (If-None-Match / If-Modified-Since), return the 304 to answer with instead.
+
+    A variant rendered in the request's ``language`` (one URL, one rendering per language)
+    names it in its ETag, and is not revalidated by date: the date is the same for every
+    language, so it cannot tell that the client's copy is in the language asked for."""
     generation = generation or atlas().generation()
-    tag = etag(path, variant, generation)
+    tag = etag(path, variant, generation) + (f".{language}" if language else "")
     modified = last_modified(generation)
     response.headers["ETag"] = quote_etag(tag)
     response.headers["Last-Modified"] = _http_date(modified)
     response.headers["Cache-Control"] = "public, no-cache"  # always revalidate: a load may change the data
     if not any(name in request.environ for name in CONDITIONAL_HEADERS):
         return None
-    if is_resource_modified(request.environ, etag=tag, last_modified=modified):
+    if is_resource_modified(request.environ, etag=tag, last_modified=None if language else modified):
         return None
     not_modified = Response(status=304)
     for name in ("ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Location", "Link"):

@@ -1,4 +1,5 @@
-"""``/page/{path}``: the HTML page about an entity (what ``/id/{path}`` sends browsers to)."""
+"""``/page/{path}``: the HTML page about an entity (what ``/id/{path}`` sends browsers to), in
+the request's language (:mod:`..site.i18n`): its ETag names the language."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import Blueprint, Response, render_template, url_for
 
 from atlas_graph.server.linked_data.entity import DATA_FORMATS, alternate_links, atlas, data_url, describe_entity, find_entity, validate
 from atlas_graph.server.linked_data.view import build_view, euros
+from atlas_graph.server.site.i18n import language
 
 blueprint = Blueprint("pages", __name__)
 blueprint.add_app_template_filter(euros, "euros")
@@ -16,8 +18,9 @@ def page(path: str) -> Response:
     entity = find_entity(path)
     response = Response(content_type="text/html; charset=utf-8")
     response.headers["Link"] = alternate_links(path, html=False)
-    response.vary.add("Accept")  # errors here are negotiated: an HTML page or a short message
-    not_modified = validate(response, path, "html")
+    # errors here are negotiated (an HTML page or a short message); the page is in a language
+    response.vary.update(("Accept", "Accept-Language", "Cookie"))
+    not_modified = validate(response, path, "html", language=language())
     if not_modified is not None:
         return not_modified
     service = atlas()
