@@ -8,6 +8,7 @@ from flask import Blueprint, Response, render_template, url_for
 from atlas_graph.server.linked_data.entity import DATA_FORMATS, alternate_links, atlas, data_url, describe_entity, find_entity, validate
 from atlas_graph.server.linked_data.view import build_view, euros
 from atlas_graph.server.site.i18n import language
+from atlas_graph.server.site.panels import entity_panels
 
 blueprint = Blueprint("pages", __name__)
 blueprint.add_app_template_filter(euros, "euros")
@@ -28,5 +29,6 @@ def page(path: str) -> Response:
     view = build_view(description, service.config.base_uri,
                       lambda entity_path: url_for("pages.page", path=entity_path))
     formats = [(f, data_url(path, f.extension)) for f in DATA_FORMATS]
-    response.set_data(render_template("entity.html", entity=view, formats=formats, path=path))
+    response.set_data(render_template("entity.html", entity=view, panels=entity_panels(view.iri),
+                                      formats=formats, path=path))
     return response

@@ -13,6 +13,7 @@ import hmac
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -22,6 +23,7 @@ from atlas_graph.formats import JSON_LD, N_TRIPLES, RDF_XML, RESULTS_FORMATS, SE
 
 from atlas_graph.server.http.errors import RETRY_AFTER, HttpError
 from atlas_graph.server.http.graph_response import negotiated_type, serialize
+from atlas_graph.server.sparql.examples import EXAMPLES
 from atlas_graph.server.sparql.service_description import build_service_description
 from atlas_graph.server.sparql.execution import FormatUnknown, FormatWish, Limits, NotAcceptable, QueryRejected
 from atlas_graph.server.sparql.request import QueryOperation, UpdateOperation, parse_operation
@@ -33,6 +35,8 @@ from atlas_graph.server.sparql.text import DatasetConflict, add_using_clauses, u
 blueprint = Blueprint("sparql", __name__)
 
 CHUNK = 64 * 1024
+#: The vendored query editor (``make install``); without it the query page is a plain form.
+YASGUI = Path(__file__).parents[1] / "static" / "vendor" / "yasgui" / "yasgui.min.js"
 #: The service description's serializations, the first being the default; browsers get the query page.
 DESCRIPTION_SERIALIZATIONS = (TURTLE, RDF_XML, JSON_LD, N_TRIPLES)
 DESCRIPTION_OFFERED = acceptable(DESCRIPTION_SERIALIZATIONS, also=["text/html"])
@@ -171,6 +175,8 @@ def _service_description() -> Response:
             endpoint_url=url,
             update_enabled=atlas.config.update_token is not None,
             example_query=EXAMPLE_QUERY,
+            examples=EXAMPLES,
+            yasgui_installed=YASGUI.is_file(),
             formats=PAGE_FORMATS,
             description_formats=DESCRIPTION_FORMATS,
         )
