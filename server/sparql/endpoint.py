@@ -64,6 +64,11 @@ def endpoint() -> Response:
     if operation is None:
         return _service_description()
     if isinstance(operation, UpdateOperation):
+        _check_update_rights(_atlas().config.update_token)
+    # the one refusal of federated queries, for both stores: SERVICE would make the server fetch URLs
+    if uses_service(operation.text):
+        raise HttpError(400, "SERVICE (federated query) is not available on this endpoint")
+    if isinstance(operation, UpdateOperation):
         return _update(operation)
     return _query(operation)
 
@@ -123,10 +128,8 @@ def _chunks(sink: BinaryIO) -> Iterator[bytes]:
 
 
 def _update(operation: UpdateOperation) -> Response:
+    """Apply an update (its sender has the rights: :func:`_check_update_rights`)."""
     atlas = _atlas()
-    _check_update_rights(atlas.config.update_token)
-    if uses_service(operation.update):
-        raise HttpError(400, "SERVICE (federated query) is not available on this endpoint")
     if uses_load(operation.update):
         raise HttpError(400, "LOAD is not available on this endpoint: the server fetches no URL; "
                              "send the data with INSERT DATA instead")
