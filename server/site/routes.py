@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, render_template, request
 
+from atlas_graph.server.generation_cache import GenerationCache
 from atlas_graph.server.site import search as full_text
 from atlas_graph.server.site import data as site_data
 from atlas_graph.server.http.errors import HttpError
@@ -14,6 +15,12 @@ from atlas_graph.server.site.i18n import language, translate
 
 blueprint = Blueprint("site", __name__)
 PAGE_SIZE = 50
+
+
+@blueprint.record_once
+def _make_caches(state) -> None:
+    state.app.extensions.setdefault(site_data.CACHE, GenerationCache(site_data.CACHED_RESULTS))
+    state.app.extensions.setdefault(full_text.CACHE, GenerationCache(1))
 
 
 @dataclass(frozen=True)
