@@ -48,10 +48,6 @@ class ResultsFormat:
     aliases: tuple[str, ...] = ()
     short_names: tuple[str, ...] = ()
 
-    @property
-    def w3c_uri(self) -> str:
-        return W3C_FORMATS + self.w3c_name
-
 
 # Turtle is a subset of N3, so an N3 reader reads it; N-Triples was served as text/plain before
 # it had a media type of its own (rdflib still asks for it so); JSON-LD is JSON, RDF/XML is XML.
@@ -85,11 +81,6 @@ SPARQL_TSV = ResultsFormat("TSV", "text/tab-separated-values", ox.QueryResultsFo
 
 #: Every SPARQL results format, in the server's order of preference.
 RESULTS_FORMATS = (SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV)
-
-
-def by_extension(extension: str) -> RdfSerialization:
-    """The serialization of files ending in ``.{extension}``."""
-    return next(f for f in RDF_SERIALIZATIONS if f.extension == extension)
 
 
 def short_names() -> dict[str, str]:

@@ -1,10 +1,10 @@
 """``/sparql``: the SPARQL 1.1 Protocol endpoint (query, update, service description).
 
-The edge only: read the request (:mod:`.sparql_request`), check update rights, hand the work
-to the service's query processes (:mod:`.query_pool`) or the store's ``update``, and turn the outcome into an
-HTTP response. Expects ``current_app.extensions["atlas"]`` to offer ``store()``,
-``update(text)`` and ``config`` (``base_uri``, ``update_token``, ``query_timeout``,
-``max_rows``, ``endpoint_url``).
+The edge only: read the request (:mod:`.request`), check update rights, refuse ``SERVICE``,
+hand the work to the service's ``query`` (query processes, :mod:`.pool`, or the remote store)
+or ``update``, and turn the outcome into an HTTP response. Expects
+``current_app.extensions["atlas"]`` to offer ``query(...)``, ``store()``, ``update(text)`` and
+``config`` (``base_uri``, ``update_token``, ``query_timeout``, ``max_rows``, ``endpoint_url``).
 """
 
 from __future__ import annotations
