@@ -1,9 +1,11 @@
-"""The application factory: one Flask app over one store, routes grouped in blueprints."""
+"""The application factory: one Flask app over one store, routes grouped in blueprints; errors,
+CORS and preflights are the app's, the same for every route (:mod:`.http.errors`)."""
 
 from __future__ import annotations
 
 from flask import Flask
 
+from atlas_graph.server.http import errors
 from atlas_graph.server.linked_data import pages
 from atlas_graph.server.linked_data import routes as linked_data
 from atlas_graph.server.publication import ontology
@@ -22,6 +24,7 @@ def create_app(config: AtlasConfig) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20  # a request body larger than 1 MiB is refused (413)
     app.json.ensure_ascii = False
     app.extensions["atlas"] = AtlasService(config)
+    errors.install(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.blueprint)
     return app

@@ -13,17 +13,14 @@ dataset's union of named graphs (as the SPARQL endpoint's default graph), each t
 
 :class:`EmbeddedReader` answers from a pyoxigraph store with index lookups (fast, in process:
 a description costs a few dozen lookups, no query to parse and plan);
-:class:`RemoteReader` sends SPARQL to the remote store. :func:`run_remote_query` is the remote
-counterpart of the query processes: the ``/sparql`` query sent to the remote store, its result
-written in the client's format with the same row cap.
+:class:`RemoteReader` sends SPARQL to the remote store. :class:`RemoteQueryStore` is the remote
+store as the store of the ``/sparql`` queries (:func:`~.sparql.execution.run_query`), as the
+embedded one is in the query processes.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-import time
 from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
@@ -31,9 +28,9 @@ import pyoxigraph as ox
 from atlas_graph.remote.store import SOLUTIONS_TYPE, TRIPLES_TYPE, RemoteRejected, RemoteStore, RemoteTimeout
 
 from atlas_graph.server.generation_cache import GenerationCache
-from atlas_graph.server.sparql.execution import Dataset, FormatWish, Limits, Outcome, QueryRejected, pick_media_type
-from atlas_graph.server.sparql.results import QueryTimeout, write_boolean, write_solutions, write_triples
-from atlas_graph.server.sparql.text import keywords, uses_service
+from atlas_graph.server.sparql.execution import Dataset, QueryRejected
+from atlas_graph.server.sparql.results import QueryTimeout
+from atlas_graph.server.sparql.text import keywords
 
 LABELS_PER_QUERY = 200  # IRIs per VALUES block when labels are read remotely
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -196,43 +193,26 @@ def query_kind(query: str) -> str | None:
     return None
 
 
-def run_remote_query(remote: RemoteStore, query: str, dataset: Dataset, wish: FormatWish, limits: Limits,
-                     base_iri: str | None, spool_dir: str) -> tuple[Outcome, str]:
-    """Run a ``/sparql`` query on the remote store: (outcome, spool file holding the result).
+class RemoteQueryStore:
+    """A remote SPARQL 1.1 store, queried with the protocol's dataset, its results read back as
+    pyoxigraph objects (the query form picks the result format asked of it)."""
 
-    Raises what the embedded path raises: QueryRejected, NotAcceptable, FormatUnknown,
-    QueryTimeout; and RemoteError when the remote store is unreachable or fails."""
-    if uses_service(query):
-        raise QueryRejected("SERVICE (federated query) is not available on this endpoint")
-    kind = query_kind(query)
-    if kind is None:
-        raise QueryRejected("query syntax error: expected a SELECT, ASK, CONSTRUCT or DESCRIBE query")
-    media_type = pick_media_type(kind, wish)
-    text = f"BASE <{base_iri}>\n{query}" if base_iri else query
-    deadline = time.monotonic() + limits.timeout
-    try:
-        response = remote.query(text, TRIPLES_TYPE if kind == "graph" else SOLUTIONS_TYPE, limits.timeout,
-                                default_graphs=dataset.default_graphs, named_graphs=dataset.named_graphs)
-    except RemoteRejected as error:
-        raise QueryRejected(f"query rejected by the SPARQL store: {error}") from None
-    except RemoteTimeout as error:
-        raise QueryTimeout(f"{error}; narrow the query or add a LIMIT") from None
-    budget = {"max_rows": limits.max_rows, "deadline": deadline, "timeout": limits.timeout}
-    fd, spool = tempfile.mkstemp(dir=spool_dir, suffix=".result")
-    try:
-        with os.fdopen(fd, "wb") as sink:
-            if kind == "graph":
-                triples = (ox.Triple(q.subject, q.predicate, q.object)
-                           for q in ox.parse(response.body, ox.RdfFormat.N_TRIPLES))
-                written = write_triples(triples, media_type, sink, **budget)
-            else:
-                result = ox.parse_query_results(response.body, ox.QueryResultsFormat.XML)
-                if isinstance(result, ox.QueryBoolean):
-                    kind, media_type = "boolean", pick_media_type("boolean", wish)
-                    written = write_boolean(result, media_type, sink)
-                else:
-                    written = write_solutions(result, media_type, sink, **budget)
-    except BaseException:
-        os.unlink(spool)
-        raise
-    return Outcome(kind, media_type, written.rows, written.truncated), spool
+    def __init__(self, remote: RemoteStore):
+        self.remote = remote
+
+    def evaluate(self, query: str, dataset: Dataset, base_iri: str | None, timeout: float):
+        kind = query_kind(query)
+        if kind is None:
+            raise QueryRejected("query syntax error: expected a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+        text = f"BASE <{base_iri}>\n{query}" if base_iri else query
+        try:
+            response = self.remote.query(text, TRIPLES_TYPE if kind == "graph" else SOLUTIONS_TYPE, timeout,
+                                         default_graphs=dataset.default_graphs, named_graphs=dataset.named_graphs)
+        except RemoteRejected as error:
+            raise QueryRejected(f"query rejected by the SPARQL store: {error}") from None
+        except RemoteTimeout as error:
+            raise QueryTimeout(f"{error}; narrow the query or add a LIMIT") from None
+        if kind == "graph":
+            quads = ox.parse(response.body, ox.RdfFormat.N_TRIPLES)
+            return (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+        return ox.parse_query_results(response.body, ox.QueryResultsFormat.XML)

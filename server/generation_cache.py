@@ -8,6 +8,11 @@ and ``current`` only moves forward, so an entry computed by a request still on a
 generation is simply not kept. Least recently used entries go first when the entries' total
 size (``size_of`` each; 1 by default: a count) would exceed the bound. Thread-safe (gunicorn's
 gthread workers serve from several threads).
+
+Every value the server keeps per generation is in one of these, one per application in
+``app.extensions``, made by the blueprint that uses it: rendered ``/data`` bodies and labels
+(:mod:`.linked_data.routes`), the site's lists and counts (:mod:`.site.data`) and its search
+index (:mod:`.site.search`).
 """
 
 from __future__ import annotations
@@ -40,6 +45,14 @@ class GenerationCache(Generic[Value]):
             if found is not None:
                 self._entries.move_to_end(key)
             return found
+
+    def get_or_compute(self, generation: str, key: Hashable, compute: Callable[[], Value]) -> Value:
+        """The value kept for ``key``, else ``compute()`` (outside the lock), kept and returned."""
+        found = self.get(generation, key)
+        if found is None:
+            found = compute()
+            self.put(generation, key, found)
+        return found
 
     def put(self, generation: str, key: Hashable, value: Value) -> None:
         size = self.size_of(value)

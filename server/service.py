@@ -11,6 +11,7 @@ the local store folder, the one that ``atlas-graph publish`` copied to the remot
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from dataclasses import dataclass
@@ -22,9 +23,9 @@ from atlas_graph.store.finalize import finalize
 from atlas_graph.remote.store import Credentials, RemoteRejected, RemoteStore
 from atlas_graph.store.generations import Generation, StoreDir
 
-from atlas_graph.server.backend import RemoteReader, run_remote_query
+from atlas_graph.server.backend import RemoteQueryStore, RemoteReader
 from atlas_graph.server.sparql.pool import QueryPool
-from atlas_graph.server.sparql.execution import Answer, Dataset, FormatWish, Limits
+from atlas_graph.server.sparql.execution import Answer, Dataset, FormatWish, Limits, answer_query
 
 
 @dataclass(frozen=True)
@@ -60,15 +61,17 @@ class AtlasService:
         self.remote = (RemoteStore(config.sparql_endpoint, config.remote_credentials, config.graph_store_url)
                        if config.sparql_endpoint else None)
         self._remote_reader = RemoteReader(self.remote, config.query_timeout) if self.remote else None
+        self._remote_queries = RemoteQueryStore(self.remote) if self.remote else None
         self._spool_dir: str | None = None
+        self._spill_numbers = itertools.count()
 
     def query(self, query: str, dataset: Dataset, wish: FormatWish, limits: Limits, base_iri: str) -> Answer:
         """Run a SPARQL query in a killable query process, or on the remote store."""
-        if self.remote:
+        if self._remote_queries:
             if self._spool_dir is None:
                 self._spool_dir = tempfile.mkdtemp(prefix="atlas-remote-query-")
-            outcome, spool = run_remote_query(self.remote, query, dataset, wish, limits, base_iri, self._spool_dir)
-            return Answer(outcome, None, spool)
+            spill = os.path.join(self._spool_dir, f"{next(self._spill_numbers)}.result")
+            return answer_query(self._remote_queries, query, dataset, wish, limits, base_iri, spill)
         store_path = str(self.generation().path / "oxigraph")
         return _query_pool(self.config.query_processes).run(store_path, query, dataset, wish, limits, base_iri)
 

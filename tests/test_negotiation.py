@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from atlas_graph.server.http.negotiation import UnknownFormat, best_match, choose, parse_accept, quality
+from atlas_graph.server.http.negotiation import UnknownFormat, best_match, negotiate, parse_accept, quality
 
 RDF = ["text/turtle", "application/rdf+xml", "application/ld+json"]
 
@@ -46,8 +46,8 @@ def test_malformed_entries_are_skipped():
 
 
 def test_format_parameter_overrides_accept():
-    assert choose(RDF, "text/turtle", "jsonld") == "application/ld+json"
-    assert choose(RDF, "text/turtle", "application/rdf+xml") == "application/rdf+xml"
-    assert choose(RDF, "text/turtle", "csv") is None  # known, but not offered here
+    assert negotiate(RDF, "text/turtle", "jsonld") == "application/ld+json"
+    assert negotiate(RDF, "text/turtle", "application/rdf+xml") == "application/rdf+xml"
+    assert negotiate(RDF, "text/turtle", "csv") is None  # known, but not offered here
     with pytest.raises(UnknownFormat):
-        choose(RDF, None, "yaml")
+        negotiate(RDF, None, "yaml")

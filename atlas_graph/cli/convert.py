@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from atlas_graph.cli.base import EXIT_OK, EXIT_PROBLEMS, UsageError
+from atlas_graph.formats import JSON_LD, N_QUADS, N_TRIPLES, RDF_SERIALIZATIONS, TRIG, TURTLE
 from atlas_graph.ingest.pipeline import InputError, convert_files, record_files, to_dataset, to_graph
 from atlas_graph.model import Batch
 from atlas_graph.cli.progress import progress_bar
@@ -37,8 +38,9 @@ examples:
   atlas-graph convert records/*.txt -o atlas.nq --base-uri https://data.example.org/atlas/
 """
 
-FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld"}
-QUAD_FORMATS = {"nquads", "trig"}
+#: OUTPUT's extension → the rdflib serializer that writes it.
+FORMATS = {f".{f.extension}": f.rdflib_name for f in (TURTLE, N_TRIPLES, N_QUADS, TRIG, JSON_LD)}
+QUAD_FORMATS = {f.rdflib_name for f in RDF_SERIALIZATIONS if f.quads}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

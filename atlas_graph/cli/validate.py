@@ -13,6 +13,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from atlas_graph.cli.base import EXIT_OK, EXIT_PROBLEMS, UsageError
+from atlas_graph.formats import RDF_SERIALIZATIONS
 from atlas_graph.validation.shacl import Report, Violation, validate
 from atlas_graph.vocabulary import PREFIXES
 
@@ -36,15 +37,10 @@ examples:
   atlas-graph validate records.trig entities.ttl
 """
 
-INPUT_FORMATS = {
-    ".ttl": ("turtle", "Turtle"),
-    ".nt": ("nt", "N-Triples"),
-    ".nq": ("nquads", "N-Quads"),
-    ".trig": ("trig", "TriG"),
-    ".jsonld": ("json-ld", "JSON-LD"),
-    ".rdf": ("xml", "RDF/XML"),
-}
-REPORT_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".rdf": "xml"}
+#: A file's extension → (the rdflib parser, the format's name for messages).
+INPUT_FORMATS = {f".{f.extension}": (f.rdflib_name, f.label) for f in RDF_SERIALIZATIONS}
+#: The report is one graph: any triple format.
+REPORT_FORMATS = {f".{f.extension}": f.rdflib_name for f in RDF_SERIALIZATIONS if not f.quads}
 
 
 def add_arguments(parser) -> None:

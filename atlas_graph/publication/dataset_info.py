@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from atlas_graph.vocabulary import (ATLAS, DCT, EU_DATA_THEME, EU_FILE_TYPE, FORMATS, IANA_MEDIA_TYPES, ORG, PROV, SKOS,
+from atlas_graph.vocabulary import (ATLAS, DCT, EU_DATA_THEME, EU_FILE_TYPE, IANA_MEDIA_TYPES, ORG, PROV, SKOS,
                                     VCARD)
+from atlas_graph.formats import N_QUADS, N_TRIPLES, TURTLE
 
 TITLE = {
     "fr": "Atlas français de la coopération décentralisée (graphe de connaissances)",
@@ -89,11 +90,8 @@ SPARQL_STANDARDS = (
 )
 
 #: Per dump file: the EU file type and the W3C format URI (for void:feature).
-DUMP_FORMATS = {
-    "atlas.nt.gz": (EU_FILE_TYPE.RDF_N_TRIPLES, FORMATS["N-Triples"]),
-    "atlas.ttl.gz": (EU_FILE_TYPE.RDF_TURTLE, FORMATS.Turtle),
-    "atlas.nq.gz": (EU_FILE_TYPE.RDF_N_QUADS, FORMATS["N-Quads"]),
-}
+DUMP_FORMATS = {f"atlas.{f.extension}.gz": (EU_FILE_TYPE[f.eu_file_type], URIRef(f.w3c_uri))
+                for f in (N_TRIPLES, TURTLE, N_QUADS)}
 DUMP_CONTENT_TYPE = "application/gzip"
 
 

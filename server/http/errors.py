@@ -1,8 +1,10 @@
-"""Error responses and CORS headers shared by the HTTP routes.
+"""Error responses and CORS, installed once on the application by :func:`install`.
 
-A 4xx/5xx body is a short human-readable message: ``text/plain`` by default, JSON
-(``{"status": 400, "error": "Bad Request", "message": "..."}``) when the client prefers JSON.
-CORS headers go on every response, errors included, so browser clients can read the message.
+An error's body is its message, in the form the client prefers: an HTML page for browsers (a
+client that prefers ``text/html`` to plain text and JSON), JSON (``{"status": 400, "error":
+"Bad Request", "message": "..."}``) for clients that prefer JSON, else ``text/plain``. CORS
+headers go on every response, errors included, so browser clients can read the message; a CORS
+preflight (``OPTIONS``) is answered here for every route.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import json
 from collections.abc import Mapping
 from http import HTTPStatus
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from atlas_graph.server.http.negotiation import best_match
+from atlas_graph.store.generations import StoreError
+
+from atlas_graph.server.http.negotiation import negotiate
 
 #: Response headers a browser script may read besides the CORS-safelisted ones.
 EXPOSED_HEADERS = (
@@ -32,6 +36,9 @@ EXPOSED_HEADERS = (
 EXPOSED = ", ".join(EXPOSED_HEADERS)
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 ALLOWED_REQUEST_HEADERS = "Accept, Authorization, Content-Type"
+#: The forms of an error message, plain text for clients that state no preference.
+ERROR_TYPES = ["text/plain", "application/json", "text/html"]
+RETRY_AFTER = "30"  # seconds, on 503: the store is missing or busy, or a remote store failed
 
 
 class HttpError(Exception):
@@ -45,18 +52,20 @@ class HttpError(Exception):
 
 
 def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
-    """A plain-text (or JSON, when the client prefers it) error response, with CORS headers."""
-    wants = best_match(["text/plain", "application/json"], request.headers.get("Accept"))
-    if wants == "application/json":
-        phrase = _reason(status)
-        body = json.dumps({"status": status, "error": phrase, "message": message}, ensure_ascii=False)
+    """The error ``message`` as an HTML page, JSON or plain text, as the client prefers."""
+    wants = negotiate(ERROR_TYPES, request.headers.get("Accept"))
+    if wants == "text/html":
+        body = render_template("error.html", status=status, message=message)
+        response = Response(body, status, content_type="text/html; charset=utf-8")
+    elif wants == "application/json":
+        body = json.dumps({"status": status, "error": _reason(status), "message": message}, ensure_ascii=False)
         response = Response(body + "\n", status, content_type="application/json; charset=utf-8")
     else:
         response = Response(message + "\n", status, content_type="text/plain; charset=utf-8")
     for name, value in (headers or {}).items():
         response.headers[name] = value
-    response.vary.add("Accept")  # the body's format was negotiated
-    return add_cors_headers(response)
+    response.vary.add("Accept")  # the body's form was negotiated
+    return response
 
 
 def _reason(status: int) -> str:
@@ -74,8 +83,10 @@ def add_cors_headers(response: Response) -> Response:
     return response
 
 
-def preflight_response() -> Response:
-    """The answer to a CORS preflight ``OPTIONS`` request."""
+def answer_preflight() -> Response | None:
+    """The answer to a CORS preflight ``OPTIONS`` request on any route; None for other requests."""
+    if request.method != "OPTIONS" or request.url_rule is None:
+        return None
     response = Response(status=204)
     response.headers["Allow"] = ALLOWED_METHODS
     response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
@@ -83,7 +94,7 @@ def preflight_response() -> Response:
         request.headers.get("Access-Control-Request-Headers") or ALLOWED_REQUEST_HEADERS
     )
     response.headers["Access-Control-Max-Age"] = "86400"
-    return add_cors_headers(response)
+    return response
 
 
 def handle_http_error(error: HttpError) -> Response:
@@ -91,9 +102,14 @@ def handle_http_error(error: HttpError) -> Response:
 
 
 def handle_werkzeug_error(error: HTTPException) -> Response:
-    """Werkzeug's own errors (404, 405, 413, …) as short messages instead of HTML pages."""
+    """Werkzeug's own errors (404, 405, 413, …) as short messages instead of its HTML pages."""
     headers = {k: v for k, v in error.get_headers() if k.lower() not in ("content-type", "content-length")}
     return error_response(error.code or 500, _werkzeug_message(error), headers)
+
+
+def handle_store_error(error: StoreError) -> Response:
+    """The store is missing or damaged, or a remote store failed: not the request's fault."""
+    return error_response(503, str(error), {"Retry-After": RETRY_AFTER})
 
 
 def _werkzeug_message(error: HTTPException) -> str:
@@ -107,7 +123,9 @@ def _werkzeug_message(error: HTTPException) -> str:
 
 
 def install(app: Flask) -> None:
-    """Make every route of ``app`` answer errors this way and carry CORS headers."""
+    """Make every route of ``app`` answer errors this way, preflights too, and carry CORS headers."""
     app.register_error_handler(HttpError, handle_http_error)
     app.register_error_handler(HTTPException, handle_werkzeug_error)
+    app.register_error_handler(StoreError, handle_store_error)
+    app.before_request(answer_preflight)
     app.after_request(add_cors_headers)

@@ -1,47 +1,45 @@
-"""A negotiated RDF response for a small graph (VoID, catalog, ontology): pick the format, then
-serialise, with ``Vary: Accept``, an ETag and conditional GET.
-
-The ``format`` query parameter overrides ``Accept`` (see :mod:`.negotiation`); generic XML and
-JSON requests get RDF/XML and JSON-LD.
+"""Negotiated responses: the media type a request asks for (its ``format`` parameter, else its
+``Accept`` header, see :mod:`.negotiation`), and small RDF graphs (VoID, catalog, ontology)
+serialised in it with ``Vary: Accept``, an ETag and conditional GET.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from flask import Response, request
 from rdflib import Graph
 
+from atlas_graph.formats import RDF_SERIALIZATIONS, SERVED_SERIALIZATIONS, acceptable
+
 from atlas_graph.server.http.errors import HttpError
-from atlas_graph.server.http.negotiation import UnknownFormat, best_match, format_media_type
+from atlas_graph.server.http.negotiation import UnknownFormat, negotiate
 
-#: Media type → rdflib serializer, the first being the default (for ``*/*`` or no ``Accept``).
-RDF_FORMATS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-    "application/ld+json": "json-ld",
-}
-ALIASES = {"application/xml": "application/rdf+xml", "text/xml": "application/rdf+xml",
-           "application/json": "application/ld+json"}
+#: What a client may ask for to get a small graph, to the RDF format it gets; Turtle by default.
+RDF_OFFERED = acceptable(SERVED_SERIALIZATIONS)
+_RDFLIB_NAMES = {f.media_type: f.rdflib_name for f in RDF_SERIALIZATIONS}
 
 
-def negotiate(offered: Sequence[str]) -> str:
-    """The offered media type the request asks for; 400 for a bad ``format``, 406 for none."""
-    format_param = request.args.get("format")
+def requested_type(offered: Mapping[str, str] | Sequence[str]) -> str | None:
+    """The offered media type this request asks for (see :func:`.negotiation.negotiate`), or
+    ``None`` when it accepts none of them; 400 for a ``format`` that names nothing."""
     try:
-        wanted = format_media_type(format_param) if format_param else request.headers.get("Accept")
+        return negotiate(offered, request.headers.get("Accept"), request.args.get("format"))
     except UnknownFormat as error:
         raise HttpError(400, str(error)) from error
-    aliases = {alias: target for alias, target in ALIASES.items() if target in offered}
-    chosen = best_match([*offered, *aliases], wanted)
-    if chosen is None:
-        raise HttpError(406, f"this resource is offered as: {', '.join(offered)}", {"Vary": "Accept"})
-    return aliases.get(chosen, chosen)
+
+
+def negotiated_type(offered: Mapping[str, str] | Sequence[str], resource: str = "this resource") -> str:
+    """As :func:`requested_type`, with a 406 naming what is offered when nothing is acceptable."""
+    media_type = requested_type(offered)
+    if media_type is None:
+        served = offered.values() if isinstance(offered, Mapping) else offered
+        raise HttpError(406, f"{resource} is offered as: {', '.join(dict.fromkeys(served))}", {"Vary": "Accept"})
+    return media_type
 
 
 def serialize(graph: Graph, media_type: str) -> bytes:
-    return graph.serialize(format=RDF_FORMATS[media_type], encoding="utf-8")
+    return graph.serialize(format=_RDFLIB_NAMES[media_type], encoding="utf-8")
 
 
 def negotiated_response(body: bytes | str, media_type: str) -> Response:

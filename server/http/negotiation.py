@@ -6,35 +6,20 @@ type gets the quality of the *most specific* media range that matches it (``type
 "not acceptable"; ties go to the server's order of preference (the order of ``offered``).
 
 A ``format`` query parameter (for browsers, which cannot set ``Accept``) overrides the header: it
-is either a short name from :data:`FORMAT_NAMES` or a media type.
+is either a short name from :data:`FORMAT_NAMES` or a media type. :func:`negotiate` is the one
+place that says so; every negotiated route calls it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from atlas_graph.formats import short_names
+
 #: Short names accepted by the ``format`` parameter, to the media type they stand for.
-FORMAT_NAMES: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "srj": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "srx": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "n-triples": "application/n-triples",
-    "rdfxml": "application/rdf+xml",
-    "rdf": "application/rdf+xml",
-    "xml-rdf": "application/rdf+xml",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "html": "text/html",
-}
+FORMAT_NAMES: dict[str, str] = {**short_names(), "html": "text/html"}
 
 
 class UnknownFormat(ValueError):
@@ -146,11 +131,16 @@ def format_media_type(format_param: str) -> str:
     )
 
 
-def choose(offered: Sequence[str], header: str | None, format_param: str | None = None) -> str | None:
-    """Negotiate: the ``format`` parameter wins when given, else the ``Accept`` header.
+def negotiate(offered: Mapping[str, str] | Sequence[str], accept: str | None,
+              format_param: str | None = None) -> str | None:
+    """The media type to answer with, or ``None`` when the client accepts none of ``offered``.
 
+    ``offered`` maps each media type a client may ask for to the one it then gets, in the
+    server's order of preference (a sequence: each type stands for itself). The ``format``
+    parameter, when given, is what the client asks for instead of its ``Accept`` header.
     Raises :class:`UnknownFormat` for a ``format`` value that names nothing.
     """
-    if format_param:
-        return best_match(offered, format_media_type(format_param))
-    return best_match(offered, header)
+    served = offered if isinstance(offered, Mapping) else {media_type: media_type for media_type in offered}
+    wanted = format_media_type(format_param) if format_param else accept
+    chosen = best_match(list(served), wanted)
+    return None if chosen is None else served[chosen]

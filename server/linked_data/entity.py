@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from flask import Response, current_app, request, url_for
 from werkzeug.http import http_date, is_resource_modified, quote_etag
 
+from atlas_graph.formats import JSON_LD, N_TRIPLES, RDF_XML, TURTLE, RdfSerialization, acceptable
 from atlas_graph.store.generations import Generation
 
 from atlas_graph.server.linked_data.describe import Description, describe, entity_uri, exists
@@ -26,39 +27,20 @@ from atlas_graph.server.http.errors import HttpError
 from atlas_graph.server.service import AtlasService
 
 
-@dataclass(frozen=True)
-class RdfFormat:
-    label: str
-    extension: str
-    media_type: str
-    content_type: str
-    serializer: ox.RdfFormat
-
-
-#: The RDF representations, in the server's order of preference.
-RDF_FORMATS = (
-    RdfFormat("Turtle", "ttl", "text/turtle", "text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
-    RdfFormat("JSON-LD", "jsonld", "application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD),
-    RdfFormat("RDF/XML", "rdf", "application/rdf+xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
-    RdfFormat("N-Triples", "nt", "application/n-triples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
-)
-BY_EXTENSION = {f.extension: f for f in RDF_FORMATS}
-BY_MEDIA_TYPE = {f.media_type: f for f in RDF_FORMATS}
-#: Other types a client may ask for and the format that satisfies them: JSON-LD is JSON,
-#: Turtle is N3, N-Triples was text/plain before it had a type of its own (rdflib still asks
-#: for it). Offered after the exact types, so an exact match always wins.
-RDF_ALIASES = {
-    "application/json": BY_EXTENSION["jsonld"],
-    "text/n3": BY_EXTENSION["ttl"],
-    "text/plain": BY_EXTENSION["nt"],
-}
-RDF_OFFERED = [*BY_MEDIA_TYPE, *RDF_ALIASES]
+#: The RDF representations of an entity's data, in the server's order of preference.
+DATA_FORMATS = (TURTLE, JSON_LD, RDF_XML, N_TRIPLES)
+BY_EXTENSION = {f.extension: f for f in DATA_FORMATS}
+BY_MEDIA_TYPE = {f.media_type: f for f in DATA_FORMATS}
+#: What a client may ask for to get an entity's data, to the media type it gets.
+RDF_OFFERED = acceptable(DATA_FORMATS)
 HTML_TYPES = ["text/html", "application/xhtml+xml"]
 CODE_VERSION = version("atlas-graph")
 
 
-def rdf_format(media_type: str) -> RdfFormat:
-    return BY_MEDIA_TYPE.get(media_type) or RDF_ALIASES[media_type]
+def content_type(fmt: RdfSerialization) -> str:
+    """The ``Content-Type`` of data in ``fmt``: text types name their charset, the others are
+    UTF-8 by definition."""
+    return f"{fmt.media_type}; charset=utf-8" if fmt.media_type.startswith("text/") else fmt.media_type
 
 
 def atlas() -> AtlasService:
@@ -153,18 +135,23 @@ def _moment(folder: Path, modified: str | None) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
-def validate(response: Response, path: str, variant: str, generation: Generation | None = None) -> Response | None:
+def validate(response: Response, path: str, variant: str, generation: Generation | None = None, *,
+             language: str | None = None) -> Response | None:
     """Put the validators and caching headers on ``response``; when the client's copy is
-    current (If-None-Match / If-Modified-Since), return the 304 to answer with instead."""
+    current (If-None-Match / If-Modified-Since), return the 304 to answer with instead.
+
+    A variant rendered in the request's ``language`` (one URL, one rendering per language)
+    names it in its ETag, and is not revalidated by date: the date is the same for every
+    language, so it cannot tell that the client's copy is in the language asked for."""
     generation = generation or atlas().generation()
-    tag = etag(path, variant, generation)
+    tag = etag(path, variant, generation) + (f".{language}" if language else "")
     modified = last_modified(generation)
     response.headers["ETag"] = quote_etag(tag)
     response.headers["Last-Modified"] = _http_date(modified)
     response.headers["Cache-Control"] = "public, no-cache"  # always revalidate: a load may change the data
     if not any(name in request.environ for name in CONDITIONAL_HEADERS):
         return None
-    if is_resource_modified(request.environ, etag=tag, last_modified=modified):
+    if is_resource_modified(request.environ, etag=tag, last_modified=None if language else modified):
         return None
     not_modified = Response(status=304)
     for name in ("ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Location", "Link"):
@@ -199,7 +186,7 @@ def alternate_links(path: str, *, except_extension: str | None = None, html: boo
     """A ``Link`` header value naming the entity's other representations."""
     data = data_url(path)
     links = [f'<{data}.{f.extension}>; rel="alternate"; type="{f.media_type}"'
-             for f in RDF_FORMATS if f.extension != except_extension]
+             for f in DATA_FORMATS if f.extension != except_extension]
     if html:
         links.append(f'<{page_url(path)}>; rel="alternate"; type="text/html"')
     return ", ".join(links)

@@ -1,8 +1,9 @@
 """Cool URIs: ``/id/{path}`` answers ``303 See Other`` to the page or the data about the
-entity, chosen by ``Accept``; ``/data/{path}[.ext]`` serves its description as RDF.
+entity, chosen by ``Accept``; ``/data/{path}[.ext]`` serves its description as RDF, in the
+format the extension names, else the one negotiated (``format`` parameter, else ``Accept``).
 
 The description itself comes from :mod:`.describe`; this module only negotiates, serialises,
-and sets the HTTP headers (Vary, ETag, Last-Modified, Link, Content-Location, CORS).
+and sets the HTTP headers (Vary, ETag, Last-Modified, Link, Content-Location).
 """
 
 from __future__ import annotations
@@ -11,47 +12,36 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
-from werkzeug.exceptions import HTTPException
 
-from atlas_graph.store.generations import StoreError
+from atlas_graph.formats import RdfSerialization
 
 from atlas_graph.server.linked_data.describe import PREFIXES, Document, describe, document_triples, entity_uri, exists
 from atlas_graph.server.linked_data.entity import (
     BY_EXTENSION,
+    BY_MEDIA_TYPE,
+    DATA_FORMATS,
     HTML_TYPES,
-    RDF_FORMATS,
     RDF_OFFERED,
-    RdfFormat,
     Snapshot,
     alternate_links,
     atlas,
+    content_type,
     data_document_uri,
     data_url,
     dataset_uri,
     find_entity,
     last_modified,
     page_url,
-    rdf_format,
     snapshot,
     validate,
 )
-from atlas_graph.server.http.errors import (
-    HttpError,
-    add_cors_headers,
-    error_response,
-    handle_http_error,
-    handle_werkzeug_error,
-    preflight_response,
-)
+from atlas_graph.server.http.errors import HttpError
 from atlas_graph.server.backend import RememberedLabels, reader_for
 from atlas_graph.server.generation_cache import GenerationCache
-from atlas_graph.server.http.negotiation import best_match
+from atlas_graph.server.http.graph_response import requested_type
+from atlas_graph.server.http.negotiation import negotiate
 
 blueprint = Blueprint("linked_data", __name__)
-blueprint.register_error_handler(HttpError, handle_http_error)
-blueprint.register_error_handler(HTTPException, handle_werkzeug_error)
-blueprint.register_error_handler(StoreError, lambda error: error_response(503, str(error)))
-blueprint.after_request(add_cors_headers)
 
 #: Resources whose labels each process remembers (a few hundred bytes each).
 LABELS_REMEMBERED = 20_000
@@ -81,55 +71,49 @@ def _make_caches(state) -> None:
 #: ``B id/dataset`` names the dataset itself, which the VoID description describes.
 DATASET_PATH = "dataset"
 
-METHODS = ["GET", "HEAD", "OPTIONS"]
 
-
-@blueprint.route("/id/<path:path>", methods=METHODS, provide_automatic_options=False)
+@blueprint.route("/id/<path:path>")
 def identifier(path: str) -> Response:
     """303 to ``/page/...`` for browsers (and ``*/*``, and no ``Accept``), ``/data/...`` for RDF."""
-    if request.method == "OPTIONS":
-        return preflight_response()
     if path == DATASET_PATH:
         response = redirect(url_for("publication.void", _external=True), 303)
         response.vary.add("Accept")  # the VoID description negotiates its format
         return response
     find_entity(path)
-    wanted = best_match([*HTML_TYPES, *RDF_OFFERED], request.headers.get("Accept"))
+    wanted = negotiate([*HTML_TYPES, *RDF_OFFERED], request.headers.get("Accept"))
     target = data_url(path) if wanted in RDF_OFFERED else page_url(path)
     response = redirect(target, 303)
     response.vary.add("Accept")
     return response
 
 
-@blueprint.route("/data/<path:path>", methods=METHODS, provide_automatic_options=False)
+@blueprint.route("/data/<path:path>")
 def data(path: str) -> Response:
     """The entity's description: in the format its extension names, else the one negotiated."""
-    if request.method == "OPTIONS":
-        return preflight_response()
     now = snapshot()
     stem, _, extension = path.rpartition(".")
     if stem and extension in BY_EXTENSION:  # else, or when ``stem`` names nothing, ``path.ttl`` may be a name
         response = _representation(now, stem, BY_EXTENSION[extension], negotiated=False)
         if response is not None:
             return response
-    wanted = best_match(RDF_OFFERED, request.headers.get("Accept"))
-    response = _representation(now, path, rdf_format(wanted), negotiated=True) if wanted else None
+    wanted = requested_type(RDF_OFFERED)
+    response = _representation(now, path, BY_MEDIA_TYPE[wanted], negotiated=True) if wanted else None
     if response is not None:
         return response
     find_entity(path)  # 404 when there is nothing to describe
-    offered = ", ".join(f.media_type for f in RDF_FORMATS)
-    suffixes = ", ".join(f".{f.extension}" for f in RDF_FORMATS)
+    offered = ", ".join(f.media_type for f in DATA_FORMATS)
+    suffixes = ", ".join(f".{f.extension}" for f in DATA_FORMATS)
     raise HttpError(406, f"Not acceptable: the data about this entity is offered as {offered} "
                          f"(or add {suffixes} to the URL); its HTML page is at {page_url(path)}.",
                     {"Link": alternate_links(path)})
 
 
-def _representation(now: Snapshot, path: str, fmt: RdfFormat, *, negotiated: bool) -> Response | None:
+def _representation(now: Snapshot, path: str, fmt: RdfSerialization, *, negotiated: bool) -> Response | None:
     """The description of ``B id/{path}`` as ``fmt`` (or a 304); None when there is no such entity.
 
     Rendered bodies are kept per generation (:mod:`.generation_cache`): a popular entity is
     described and serialised once per worker process and generation."""
-    response = Response(content_type=fmt.content_type)
+    response = Response(content_type=content_type(fmt))
     response.headers["Link"] = alternate_links(path, except_extension=None if negotiated else fmt.extension)
     if negotiated:
         response.vary.add("Accept")
@@ -156,7 +140,7 @@ def _representation(now: Snapshot, path: str, fmt: RdfFormat, *, negotiated: boo
     return response
 
 
-def _render(now: Snapshot, path: str, entity: ox.NamedNode, fmt: RdfFormat) -> Rendered | None:
+def _render(now: Snapshot, path: str, entity: ox.NamedNode, fmt: RdfSerialization) -> Rendered | None:
     """The data document about ``entity`` serialised as ``fmt``, or None if it is unknown."""
     config = atlas().config
     graph = now.graph if now.remote else RememberedLabels(
@@ -166,7 +150,7 @@ def _render(now: Snapshot, path: str, entity: ox.NamedNode, fmt: RdfFormat) -> R
         return None
     document = Document(
         uri=data_document_uri(path),
-        formats=tuple((data_document_uri(path, f.extension), f.media_type) for f in RDF_FORMATS),
+        formats=tuple((data_document_uri(path, f.extension), f.media_type) for f in DATA_FORMATS),
         dataset=dataset_uri(),
         modified=last_modified(now.generation).isoformat().replace("+00:00", "Z"),
     )
@@ -178,4 +162,4 @@ def _render(now: Snapshot, path: str, entity: ox.NamedNode, fmt: RdfFormat) -> R
     if description.incoming_truncated:
         headers = (("X-Atlas-Truncated",
                     f"true; {len(description.incoming)} of {description.incoming_total} incoming links listed"),)
-    return Rendered(ox.serialize(triples, format=fmt.serializer, prefixes=PREFIXES), headers)
+    return Rendered(ox.serialize(triples, format=fmt.oxigraph, prefixes=PREFIXES), headers)

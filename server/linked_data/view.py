@@ -229,12 +229,3 @@ def _decimal(term) -> Decimal | None:
         return Decimal(term.value)
     except (InvalidOperation, AttributeError):
         return None
-
-
-def euros(amount: Decimal) -> str:
-    """An amount the French way: ``114 200 €``, ``1 500,50 €`` (narrow no-break spaces)."""
-    whole, _, cents = f"{amount:,.2f}".partition(".")
-    text = whole.replace(",", "\u202f")
-    if cents.strip("0"):
-        text += "," + cents
-    return text + "\u00a0€"

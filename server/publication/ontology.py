@@ -12,23 +12,19 @@ from __future__ import annotations
 from functools import cache
 
 from flask import Blueprint, Response, request, url_for
-from werkzeug.exceptions import HTTPException
 
+from atlas_graph.formats import SERVED_SERIALIZATIONS, acceptable
 from atlas_graph.resources import ontology_graph, ontology_html, ontology_turtle
 
-from atlas_graph.server.http.errors import HttpError, add_cors_headers, handle_http_error, handle_werkzeug_error, preflight_response
-from atlas_graph.server.http.graph_response import RDF_FORMATS, negotiate, negotiated_response, serialize
+from atlas_graph.server.http.errors import HttpError
+from atlas_graph.server.http.graph_response import negotiated_response, negotiated_type, serialize
 
 blueprint = Blueprint("ontology", __name__)
-blueprint.register_error_handler(HttpError, handle_http_error)
-blueprint.register_error_handler(HTTPException, handle_werkzeug_error)
-blueprint.after_request(add_cors_headers)
 
 #: Offered media types, the first being the default: Turtle for clients that state no
 #: preference (browsers ask for ``text/html`` explicitly).
-OFFERED = [*RDF_FORMATS, "text/html"]
-EXTENSIONS = {"ttl": "text/turtle", "nt": "application/n-triples", "rdf": "application/rdf+xml",
-              "jsonld": "application/ld+json", "html": "text/html"}
+OFFERED = acceptable(SERVED_SERIALIZATIONS, also=["text/html"])
+EXTENSIONS = {**{f.extension: f.media_type for f in SERVED_SERIALIZATIONS}, "html": "text/html"}
 
 
 @cache
@@ -41,22 +37,18 @@ def ontology_bytes(media_type: str) -> bytes:
     return serialize(ontology_graph(), media_type)
 
 
-@blueprint.route("/ontology", methods=["GET", "OPTIONS"], provide_automatic_options=False)
-@blueprint.route("/ontology/", methods=["GET", "OPTIONS"], provide_automatic_options=False)
+@blueprint.route("/ontology")
+@blueprint.route("/ontology/")
 def ontology() -> Response:
-    if request.method == "OPTIONS":
-        return preflight_response()
-    media_type = negotiate(OFFERED)
+    media_type = negotiated_type(OFFERED)
     response = negotiated_response(ontology_bytes(media_type), media_type)
     extension = next(ext for ext, offered in EXTENSIONS.items() if offered == media_type)
     response.headers["Content-Location"] = url_for("ontology.ontology_file", extension=extension)
     return response
 
 
-@blueprint.route("/ontology.<extension>", methods=["GET", "OPTIONS"], provide_automatic_options=False)
+@blueprint.route("/ontology.<extension>")
 def ontology_file(extension: str) -> Response:
-    if request.method == "OPTIONS":
-        return preflight_response()
     media_type = EXTENSIONS.get(extension)
     if media_type is None:
         raise HttpError(404, f"no ontology file '.{extension}'; use one of: "

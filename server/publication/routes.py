@@ -16,20 +16,15 @@ from __future__ import annotations
 import base64
 
 from flask import Blueprint, Response, current_app, render_template, request, send_file, url_for
-from werkzeug.exceptions import HTTPException
 
 from atlas_graph.publication.catalog import build_catalog
 from atlas_graph.publication.dataset_info import DUMP_CONTENT_TYPE, Site
-from atlas_graph.store.generations import StoreError
 from atlas_graph.publication.void import build_void
 
-from atlas_graph.server.http.errors import HttpError, add_cors_headers, handle_http_error, handle_werkzeug_error, preflight_response
-from atlas_graph.server.http.graph_response import RDF_FORMATS, negotiate, negotiated_response, serialize
+from atlas_graph.server.http.errors import HttpError
+from atlas_graph.server.http.graph_response import RDF_OFFERED, negotiated_response, negotiated_type, serialize
 
 blueprint = Blueprint("publication", __name__)
-blueprint.register_error_handler(HttpError, handle_http_error)
-blueprint.register_error_handler(HTTPException, handle_werkzeug_error)
-blueprint.after_request(add_cors_headers)
 
 INDEX_TYPES = ["application/json", "text/html"]
 
@@ -38,29 +33,20 @@ def _atlas():
     return current_app.extensions["atlas"]
 
 
-def _stats() -> dict:
-    try:
-        return _atlas().stats()
-    except StoreError as error:
-        raise HttpError(503, str(error)) from error
-
-
 def _site() -> Site:
     config = _atlas().config
     return Site(config.base_uri, config.endpoint_url)
 
 
 def _dumps() -> list[dict]:
-    return _stats().get("dumps", [])
+    return _atlas().stats().get("dumps", [])
 
 
 # dumps -----------------------------------------------------------------------------------------
 
-@blueprint.route("/dumps/", methods=["GET", "OPTIONS"], provide_automatic_options=False)
+@blueprint.route("/dumps/")
 def dumps_index() -> Response:
     """The dumps with their sizes and checksums: JSON, or an HTML list for browsers."""
-    if request.method == "OPTIONS":
-        return preflight_response()
     site = _site()
     entries = [{
         "name": dump["name"],
@@ -73,7 +59,7 @@ def dumps_index() -> Response:
         "sha256": dump["sha256"],
         ("quads" if dump["name"].endswith(".nq.gz") else "triples"): dump["records"],
     } for dump in _dumps()]
-    chosen = negotiate(INDEX_TYPES)
+    chosen = negotiated_type(INDEX_TYPES)
     if chosen == "text/html":
         body = render_template("dumps.html", dumps=entries, catalog=url_for("publication.catalog"),
                                void=url_for("publication.void"))
@@ -85,10 +71,8 @@ def dumps_index() -> Response:
     return response.make_conditional(request)
 
 
-@blueprint.route("/dumps/<path:name>", methods=["GET", "OPTIONS"], provide_automatic_options=False)
+@blueprint.route("/dumps/<path:name>")
 def dump(name: str) -> Response:
-    if request.method == "OPTIONS":
-        return preflight_response()
     known = {entry["name"]: entry for entry in _dumps()}
     entry = known.get(name)
     path = _atlas().dump_path(name) if entry else None
@@ -104,17 +88,13 @@ def dump(name: str) -> Response:
 
 # VoID and DCAT ---------------------------------------------------------------------------------
 
-@blueprint.route("/.well-known/void", methods=["GET", "OPTIONS"], provide_automatic_options=False)
+@blueprint.route("/.well-known/void")
 def void() -> Response:
-    if request.method == "OPTIONS":
-        return preflight_response()
-    media_type = negotiate(list(RDF_FORMATS))
-    return negotiated_response(serialize(build_void(_stats(), _site()), media_type), media_type)
+    media_type = negotiated_type(RDF_OFFERED)
+    return negotiated_response(serialize(build_void(_atlas().stats(), _site()), media_type), media_type)
 
 
-@blueprint.route("/catalog", methods=["GET", "OPTIONS"], provide_automatic_options=False)
+@blueprint.route("/catalog")
 def catalog() -> Response:
-    if request.method == "OPTIONS":
-        return preflight_response()
-    media_type = negotiate(list(RDF_FORMATS))
-    return negotiated_response(serialize(build_catalog(_stats(), _site()), media_type), media_type)
+    media_type = negotiated_type(RDF_OFFERED)
+    return negotiated_response(serialize(build_catalog(_atlas().stats(), _site()), media_type), media_type)

@@ -2,18 +2,17 @@
 
 All reads are SPARQL over the union of the named graphs, through
 ``current_app.extensions["atlas"].store()``, so the store can later be a remote one. Results
-that depend only on the data (counts, full lists) are kept per store generation, so each
-worker computes them once per load. Values leave this module as plain dataclasses.
+that depend only on the data (counts, full lists) are kept per store generation
+(:mod:`..generation_cache`), so each worker computes them once per load. Values leave this
+module as plain dataclasses.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 import pyoxigraph as ox
 from flask import current_app
@@ -24,6 +23,10 @@ ATLAS = str(vocabulary.ATLAS)
 PREFIXES = vocabulary.sparql_prefixes("atlas", "skos", "dct", "org")
 #: At most this many partnership cards on an entity page.
 CARD_LIMIT = 50
+#: Where each app keeps the results computed once per generation (made by the site's blueprint),
+#: and how many: the few lists and counts of the site's pages.
+CACHE = "atlas.site_cache"
+CACHED_RESULTS = 16
 
 
 @dataclass(frozen=True)
@@ -115,19 +118,10 @@ def base_uri() -> str:
     return _service().config.base_uri
 
 
-def generation_key() -> str:
-    """Names the data's current state: results cached under it stay valid until the next load."""
-    service = _service()
-    generation = getattr(service, "generation", None)
-    if generation is None:
-        return str(id(service.store()))
-    return str(generation().path)
-
-
-def generation_folder() -> Path | None:
-    """The current generation's folder (for files derived from it), when the store is local."""
-    generation = getattr(_service(), "generation", None)
-    return generation().path if generation is not None else None
+def generation():
+    """The store's current generation (:class:`~atlas_graph.store.generations.Generation`): what
+    the results kept under its name are computed from."""
+    return _service().generation()
 
 
 def select(query: str) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
@@ -137,22 +131,9 @@ def select(query: str) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNod
     return [{name: row[name] for name in names if row[name] is not None} for row in results]
 
 
-_cache: dict[tuple[str, str], object] = {}
-_cache_lock = threading.Lock()
-
-
 def cached(name: str, compute: Callable[[], object]):
     """``compute()`` once per store generation and worker."""
-    key = (generation_key(), name)
-    with _cache_lock:
-        if key in _cache:
-            return _cache[key]
-    value = compute()
-    with _cache_lock:
-        for stale in [k for k in _cache if k[0] != key[0]]:
-            del _cache[stale]
-        _cache[key] = value
-    return value
+    return current_app.extensions[CACHE].get_or_compute(generation().name, name, compute)
 
 
 def named(iri_term, label_term=None) -> Named:

@@ -3,10 +3,9 @@
 The language of a page is, in order: ``?lang=fr|en`` (which also sets a ``lang`` cookie, so the
 switch in the header sticks), the ``lang`` cookie, the best of ``Accept-Language``, else French.
 Every UI string is in :data:`MESSAGES` in both languages; templates call ``t("key")``. Amounts are
-formatted for the language: ``114 200 €`` in French, ``€114,200`` in English.
-
-Entity pages carry ETags; since one URL now has two renderings, the language is appended to
-their ETag and checked back on ``If-None-Match``, so switching language never gets a stale 304.
+formatted for the language: ``114 200 €`` in French, ``€114,200`` in English. Every HTML
+response varies on ``Accept-Language`` and ``Cookie``; pages with an ETag name the language in
+it (see :func:`..linked_data.entity.validate`).
 """
 
 from __future__ import annotations
@@ -20,8 +19,6 @@ LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
-#: Routes whose HTML responses carry an ETag that must depend on the language.
-ETAG_ENDPOINTS = {"pages.page"}
 
 blueprint = Blueprint("i18n", __name__)
 
@@ -242,30 +239,10 @@ blueprint.add_app_template_filter(money, "money")
 blueprint.add_app_template_filter(number, "number")
 
 
-@blueprint.before_app_request
-def language_aware_validators() -> None:
-    """Entity pages: keep only the client's ETags made for this language, without their suffix."""
-    if request.endpoint not in ETAG_ENDPOINTS:
-        return
-    suffix = f".{language()}\""
-    tags = [t.strip() for t in request.environ.get("HTTP_IF_NONE_MATCH", "").split(",") if t.strip()]
-    mine = [t[: -len(suffix)] + '"' for t in tags if t.endswith(suffix)]
-    request.environ.pop("HTTP_IF_MODIFIED_SINCE", None)  # a date cannot tell the languages apart
-    if mine:
-        request.environ["HTTP_IF_NONE_MATCH"] = ", ".join(mine)
-    else:
-        request.environ.pop("HTTP_IF_NONE_MATCH", None)
-
-
 @blueprint.after_app_request
 def remember_language(response: Response) -> Response:
     if request.args.get("lang") in LANGUAGES:
         response.set_cookie(COOKIE, request.args["lang"], max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
-    if request.endpoint in ETAG_ENDPOINTS:
-        tag, weak = response.get_etag()
-        if tag:
-            response.set_etag(f"{tag}.{language()}", weak=weak)
-        response.vary.update(("Accept-Language", "Cookie"))
-    elif response.mimetype == "text/html":
+    if response.mimetype == "text/html":
         response.vary.update(("Accept-Language", "Cookie"))
     return response

@@ -1,28 +1,26 @@
-"""The site for people: home, browse lists, search; and what entity pages and the query
-editor page add (partnership cards, charts, example queries) through template globals."""
+"""The site for people: home, browse lists, search. (What it adds to entity pages is in
+:mod:`.panels`.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
-from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request
-from markupsafe import Markup
-from werkzeug.exceptions import HTTPException
 
-from atlas_graph.store.generations import StoreError
-
+from atlas_graph.server.generation_cache import GenerationCache
 from atlas_graph.server.site import search as full_text
 from atlas_graph.server.site import data as site_data
-from atlas_graph.server.site.charts import bar_chart
 from atlas_graph.server.http.errors import HttpError
-from atlas_graph.server.site.i18n import language, money, translate
-from atlas_graph.server.sparql.examples import EXAMPLES
+from atlas_graph.server.site.i18n import language, translate
 
 blueprint = Blueprint("site", __name__)
 PAGE_SIZE = 50
-YASGUI = Path(__file__).parents[1] / "static" / "vendor" / "yasgui" / "yasgui.min.js"
+
+
+@blueprint.record_once
+def _make_caches(state) -> None:
+    state.app.extensions.setdefault(site_data.CACHE, GenerationCache(site_data.CACHED_RESULTS))
+    state.app.extensions.setdefault(full_text.CACHE, GenerationCache(1))
 
 
 @dataclass(frozen=True)
@@ -91,67 +89,3 @@ def search() -> Response:
     query = request.args.get("q", "").strip()[:200]
     groups = full_text.search(query) if query else []
     return html("search.html", query=query, groups=groups, count=sum(g.total for g in groups))
-
-
-@blueprint.errorhandler(StoreError)
-def store_error(error: StoreError) -> Response:
-    return site_error(HttpError(503, str(error)))
-
-
-@blueprint.errorhandler(HttpError)
-@blueprint.errorhandler(HTTPException)
-def site_error(error: HttpError | HTTPException) -> Response:
-    status = error.status if isinstance(error, HttpError) else (error.code or 500)
-    message = error.message if isinstance(error, HttpError) else (error.description or "")
-    return Response(render_template("error.html", status=status, message=message), status,
-                    content_type="text/html; charset=utf-8")
-
-
-# What other pages use -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Chart:
-    chart_id: str
-    title: str
-    column: str  # the heading of the labels' column in the table alternative
-    svg: Markup
-    rows: list[tuple[str, Decimal]]
-
-
-@dataclass(frozen=True)
-class Panels:
-    kind: str | None
-    cards: list
-    card_total: int
-    funding_total: Decimal | None
-    charts: list[Chart]
-
-
-def chart(chart_id: str, title_key: str, column_key: str, rows: list[tuple[str, Decimal]]) -> Chart:
-    title = translate(title_key)
-    top = max(rows, key=lambda row: row[1])
-    description = translate("chart.desc", count=len(rows), top=top[0], max=money(top[1]))
-    return Chart(chart_id, title, translate(column_key), bar_chart(chart_id, title, description, rows, money), rows)
-
-
-@blueprint.app_template_global()
-def entity_panels(iri: str) -> Panels:
-    """Partnership cards and funding charts for an entity page."""
-    data = site_data.entity_panels(iri)
-    charts = []
-    if data.by_year:
-        charts.append(chart("chart-by-year", "chart.by_year", "col.year", data.by_year))
-    if len(data.by_country) > 1 or (data.by_country and data.kind == "french"):
-        charts.append(chart("chart-by-country", "chart.by_country", "col.country", data.by_country))
-    return Panels(data.kind, data.cards, data.card_total, data.funding_total, charts)
-
-
-@blueprint.app_template_global()
-def sparql_examples() -> list:
-    return EXAMPLES
-
-
-@blueprint.app_template_global()
-def yasgui_installed() -> bool:
-    return YASGUI.is_file()

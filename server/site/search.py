@@ -3,8 +3,8 @@
 An SQLite FTS5 index (``unicode61 remove_diacritics 2``: "kpalime" finds "Kpalimé") per store
 generation, built on the first search of that generation. It lives in the generation's folder as
 ``search.sqlite`` (written to a temporary name, then renamed, so concurrent workers never see
-half an index); when that folder is not writable, or the store is not local, each worker keeps
-it in memory.
+half an index); when that folder is not writable, each worker keeps it in memory. Each worker
+keeps its connection to the current generation's index (:mod:`..generation_cache`).
 
 Only what :data:`INDEXED` names is indexed: partnership titles and texts, and the labels of
 collectivities, organisations, countries and themes. Contacts and volunteers (``vcard:``,
@@ -21,9 +21,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
+
 from atlas_graph.server.site import data as site_data
 
 INDEX_FILE = "search.sqlite"
+#: Where each app keeps the current generation's index (made by the site's blueprint).
+CACHE = "atlas.search_index"
 #: Result groups, in display order: kind → the rdf:type that makes it.
 GROUPS = ["partnership", "french", "foreign", "organization", "country", "theme"]
 PER_GROUP = 20
@@ -86,28 +90,22 @@ def match_expression(text: str) -> str | None:
 
 # The index --------------------------------------------------------------------------------
 
-_lock = threading.Lock()
-_connections: dict[str, sqlite3.Connection] = {}
+_lock = threading.Lock()  # one query at a time on a connection
 SCHEMA = ('CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, kind UNINDEXED, label, body, '
           'tokenize="unicode61 remove_diacritics 2")')
 
 
 def _index() -> sqlite3.Connection:
     """The current generation's index, built if it does not exist yet."""
-    key = site_data.generation_key()
-    with _lock:
-        if key in _connections:
-            return _connections[key]
+    generation = site_data.generation()
+    return current_app.extensions[CACHE].get_or_compute(generation.name, INDEX_FILE, lambda: _build(generation.path))
+
+
+def _build(folder: Path) -> sqlite3.Connection:
+    """The index in ``folder``, else (not writable) in memory."""
     documents = list(_documents())
-    folder = site_data.generation_folder()
-    connection = _open_file(folder, documents) if folder is not None else None
-    if connection is None:
-        connection = _fill(sqlite3.connect(":memory:", check_same_thread=False), documents)
-    with _lock:
-        for stale in [k for k in _connections if k != key]:
-            _connections.pop(stale).close()
-        _connections.setdefault(key, connection)
-        return _connections[key]
+    connection = _open_file(folder, documents)
+    return connection or _fill(sqlite3.connect(":memory:", check_same_thread=False), documents)
 
 
 def _open_file(folder: Path, documents: list[tuple[str, str, str, str]]) -> sqlite3.Connection | None:

@@ -1,10 +1,10 @@
 """``/sparql``: the SPARQL 1.1 Protocol endpoint (query, update, service description).
 
-The edge only: read the request (:mod:`.sparql_request`), check update rights, hand the work
-to the service's query processes (:mod:`.query_pool`) or the store's ``update``, and turn the outcome into an
-HTTP response. Expects ``current_app.extensions["atlas"]`` to offer ``store()``,
-``update(text)`` and ``config`` (``base_uri``, ``update_token``, ``query_timeout``,
-``max_rows``, ``endpoint_url``).
+The edge only: read the request (:mod:`.request`), check update rights, refuse ``SERVICE``,
+hand the work to the service's ``query`` (query processes, :mod:`.pool`, or the remote store)
+or ``update``, and turn the outcome into an HTTP response. Expects
+``current_app.extensions["atlas"]`` to offer ``query(...)``, ``store()``, ``update(text)`` and
+``config`` (``base_uri``, ``update_token``, ``query_timeout``, ``max_rows``, ``endpoint_url``).
 """
 
 from __future__ import annotations
@@ -13,18 +13,19 @@ import hmac
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
 
 from atlas_graph import vocabulary
-from atlas_graph.store.generations import StoreError
+from atlas_graph.formats import JSON_LD, N_TRIPLES, RDF_XML, RESULTS_FORMATS, SERVED_SERIALIZATIONS, TURTLE, acceptable
 
-from atlas_graph.server.http.errors import HttpError, add_cors_headers, handle_http_error, handle_werkzeug_error, preflight_response
-from atlas_graph.server.http.negotiation import UnknownFormat, best_match, format_media_type
-from atlas_graph.server.sparql.service_description import SERIALIZATIONS, build_service_description, serialize_service_description
+from atlas_graph.server.http.errors import RETRY_AFTER, HttpError
+from atlas_graph.server.http.graph_response import negotiated_type, serialize
+from atlas_graph.server.sparql.examples import EXAMPLES
+from atlas_graph.server.sparql.service_description import build_service_description
 from atlas_graph.server.sparql.execution import FormatUnknown, FormatWish, Limits, NotAcceptable, QueryRejected
 from atlas_graph.server.sparql.request import QueryOperation, UpdateOperation, parse_operation
 from atlas_graph.server.sparql.results import QueryTimeout
@@ -33,15 +34,13 @@ from atlas_graph.server.sparql.pool import PoolBusy
 from atlas_graph.server.sparql.text import DatasetConflict, add_using_clauses, uses_load, uses_service
 
 blueprint = Blueprint("sparql", __name__)
-blueprint.register_error_handler(HttpError, handle_http_error)
-blueprint.register_error_handler(HTTPException, handle_werkzeug_error)
-blueprint.register_error_handler(  # the store is missing, or a remote store failed
-    StoreError, lambda error: handle_http_error(HttpError(503, str(error), {"Retry-After": RETRY_AFTER})))
-blueprint.after_request(add_cors_headers)
 
 CHUNK = 64 * 1024
-DESCRIPTION_TYPES = [*SERIALIZATIONS, "text/html"]
-DESCRIPTION_ALIASES = {"application/xml": "application/rdf+xml", "application/json": "application/ld+json"}
+#: The vendored query editor (``make install``); without it the query page is a plain form.
+YASGUI = Path(__file__).parents[1] / "static" / "vendor" / "yasgui" / "yasgui.min.js"
+#: The service description's serializations, the first being the default; browsers get the query page.
+DESCRIPTION_SERIALIZATIONS = (TURTLE, RDF_XML, JSON_LD, N_TRIPLES)
+DESCRIPTION_OFFERED = acceptable(DESCRIPTION_SERIALIZATIONS, also=["text/html"])
 EXAMPLE_QUERY = vocabulary.sparql_prefixes("atlas", "dct") + """SELECT ?partnership ?title WHERE {
   ?partnership a atlas:Partnership ; dct:title ?title .
 }
@@ -49,31 +48,25 @@ LIMIT 20"""
 #: Choices of the query page's format menu: ``format`` value, label ("" lets Accept decide).
 PAGE_FORMATS = [
     ("", "Default (JSON or Turtle)"),
-    ("json", "SPARQL JSON (SELECT, ASK)"),
-    ("xml", "SPARQL XML (SELECT, ASK)"),
-    ("csv", "CSV (SELECT)"),
-    ("tsv", "TSV (SELECT)"),
-    ("turtle", "Turtle (CONSTRUCT, DESCRIBE)"),
-    ("nt", "N-Triples (CONSTRUCT, DESCRIBE)"),
-    ("rdfxml", "RDF/XML (CONSTRUCT, DESCRIBE)"),
-    ("jsonld", "JSON-LD (CONSTRUCT, DESCRIBE)"),
+    *((f.short_names[0], f"{f.label} ({'SELECT, ASK' if f.booleans else 'SELECT'})") for f in RESULTS_FORMATS),
+    *((f.short_names[0], f"{f.label} (CONSTRUCT, DESCRIBE)") for f in SERVED_SERIALIZATIONS),
 ]
-DESCRIPTION_FORMATS = [("turtle", "Turtle"), ("rdfxml", "RDF/XML"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")]
+DESCRIPTION_FORMATS = [(f.short_names[0], f.label) for f in DESCRIPTION_SERIALIZATIONS]
 QUERY_ERROR_STATUS = {QueryRejected: 400, FormatUnknown: 400, NotAcceptable: 406, QueryTimeout: 503, PoolBusy: 503}
-RETRY_AFTER = "30"  # seconds, on 503
 
 
-@blueprint.route(
-    "/sparql", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"], provide_automatic_options=False
-)
+@blueprint.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
 def endpoint() -> Response:
-    if request.method == "OPTIONS":
-        return preflight_response()
     operation = parse_operation(
         request.method, request.query_string, request.headers.get("Content-Type"), request.get_data()
     )
     if operation is None:
         return _service_description()
+    if isinstance(operation, UpdateOperation):
+        _check_update_rights(_atlas().config.update_token)
+    # the one refusal of federated queries, for both stores: SERVICE would make the server fetch URLs
+    if uses_service(operation.text):
+        raise HttpError(400, "SERVICE (federated query) is not available on this endpoint")
     if isinstance(operation, UpdateOperation):
         return _update(operation)
     return _query(operation)
@@ -134,10 +127,8 @@ def _chunks(sink: BinaryIO) -> Iterator[bytes]:
 
 
 def _update(operation: UpdateOperation) -> Response:
+    """Apply an update (its sender has the rights: :func:`_check_update_rights`)."""
     atlas = _atlas()
-    _check_update_rights(atlas.config.update_token)
-    if uses_service(operation.update):
-        raise HttpError(400, "SERVICE (federated query) is not available on this endpoint")
     if uses_load(operation.update):
         raise HttpError(400, "LOAD is not available on this endpoint: the server fetches no URL; "
                              "send the data with INSERT DATA instead")
@@ -177,17 +168,7 @@ def _check_update_rights(token: str | None) -> None:
 
 
 def _service_description() -> Response:
-    accept = request.headers.get("Accept")
-    format_param = request.args.get("format")
-    offered = DESCRIPTION_TYPES + list(DESCRIPTION_ALIASES)
-    try:
-        wanted = format_media_type(format_param) if format_param else accept
-    except UnknownFormat as error:
-        raise HttpError(400, str(error)) from error
-    chosen = best_match(offered, wanted)
-    if chosen is None:
-        raise HttpError(406, f"the service description is offered as: {', '.join(DESCRIPTION_TYPES)}")
-    media_type = DESCRIPTION_ALIASES.get(chosen, chosen)
+    media_type = negotiated_type(DESCRIPTION_OFFERED, "the service description")
     atlas = _atlas()
     url = endpoint_url()
     if media_type == "text/html":
@@ -196,6 +177,8 @@ def _service_description() -> Response:
             endpoint_url=url,
             update_enabled=atlas.config.update_token is not None,
             example_query=EXAMPLE_QUERY,
+            examples=EXAMPLES,
+            yasgui_installed=YASGUI.is_file(),
             formats=PAGE_FORMATS,
             description_formats=DESCRIPTION_FORMATS,
         )
@@ -206,7 +189,7 @@ def _service_description() -> Response:
             named_graphs=(g.value for g in atlas.store().named_graphs() if isinstance(g, ox.NamedNode)),
             update_enabled=atlas.config.update_token is not None,
         )
-        body = serialize_service_description(description, media_type)
+        body = serialize(description, media_type)
     response = Response(body, content_type=f"{media_type}; charset=utf-8")
     response.headers["Vary"] = "Accept"
     return response

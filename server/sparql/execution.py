@@ -1,49 +1,37 @@
 """Running one SPARQL query against a store and writing its result to a sink.
 
-:func:`run_query` is the whole of query execution: plain data in (the query, its dataset, the
-client's format wishes, the limits), a result written to a binary sink, a small report out. It
-knows nothing of HTTP, so it can move into a killable worker process unchanged.
+:func:`run_query` is the whole of query execution, whichever the store: plain data in (the
+query, its dataset, the client's format wishes, the limits), a result written to a binary sink,
+a small report out. The store is anything with :meth:`QueryStore.evaluate`: the embedded
+Oxigraph store (:class:`EmbeddedStore`, in a killable query process, see :mod:`.pool`) or a
+remote SPARQL store (:class:`~atlas_graph.server.backend.RemoteQueryStore`). It knows nothing
+of HTTP; what the endpoint refuses (``SERVICE``) is refused before.
 """
 
 from __future__ import annotations
 
+import io
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import pyoxigraph as ox
 
-from atlas_graph.server.http.negotiation import UnknownFormat, best_match, format_media_type, quality
-from atlas_graph.server.sparql.results import (
-    BOOLEAN_TYPES,
-    GRAPH_TYPES,
-    SOLUTION_TYPES,
-    Written,
-    write_boolean,
-    write_solutions,
-    write_triples,
-)
-from atlas_graph.server.sparql.text import uses_service
+from atlas_graph.formats import RESULTS_FORMATS, SERVED_SERIALIZATIONS, acceptable
+
+from atlas_graph.server.http.negotiation import UnknownFormat, negotiate
+from atlas_graph.server.sparql.results import Written, write_boolean, write_solutions, write_triples
+
+#: Results up to this size are answered in memory; larger ones through a spool file.
+SMALL_RESULT = 1 << 20
 
 #: What each kind of result can be written as, in order of preference (the first is the default).
-OFFERED = {
-    "solutions": list(SOLUTION_TYPES),
-    "boolean": list(BOOLEAN_TYPES),
-    "graph": list(GRAPH_TYPES),
-}
-#: Media types clients send that mean one of ours.
-ALIASES = {
-    "solutions": {"application/json": "application/sparql-results+json",
-                  "application/xml": "application/sparql-results+xml",
-                  "text/xml": "application/sparql-results+xml"},
-    "boolean": {"application/json": "application/sparql-results+json",
-                "application/xml": "application/sparql-results+xml",
-                "text/xml": "application/sparql-results+xml"},
-    "graph": {"application/x-turtle": "text/turtle",
-              "application/xml": "application/rdf+xml",
-              "text/xml": "application/rdf+xml",
-              "application/json": "application/ld+json"},
+FORMATS = {
+    "solutions": RESULTS_FORMATS,
+    "boolean": tuple(f for f in RESULTS_FORMATS if f.booleans),
+    "graph": SERVED_SERIALIZATIONS,
 }
 
 
@@ -108,23 +96,34 @@ class FormatUnknown(Exception):
     """The ``format`` parameter names no format."""
 
 
-def execute(store: ox.Store, query: str, dataset: Dataset, *, base_iri: str | None = None):
-    """Start the query; returns the engine's lazy result (solutions, boolean or triples)."""
-    if uses_service(query):
-        raise QueryRejected("SERVICE (federated query) is not available on this endpoint")
-    try:
-        if dataset.is_given():
-            return store.query(
-                query,
-                base_iri=base_iri,
-                default_graph=[ox.NamedNode(iri) for iri in dataset.default_graphs],
-                named_graphs=[ox.NamedNode(iri) for iri in dataset.named_graphs],
-            )
-        return store.query(query, base_iri=base_iri, use_default_graph_as_union=True)
-    except SyntaxError as error:
-        raise QueryRejected(f"query syntax error: {error}") from error
-    except ValueError as error:
-        raise QueryRejected(str(error)) from error
+class QueryStore(Protocol):
+    def evaluate(self, query: str, dataset: Dataset, base_iri: str | None, timeout: float):
+        """Start the query: its lazy result, as pyoxigraph solutions, boolean or triples.
+        Raises QueryRejected for a query the store will not run, QueryTimeout."""
+
+
+class EmbeddedStore:
+    """An Oxigraph store, whose default graph is the union of its named graphs."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    def evaluate(self, query: str, dataset: Dataset, base_iri: str | None, timeout: float):
+        """``timeout`` is not the store's to keep: Oxigraph cannot stop a query, so the process
+        running it is killed instead (:mod:`.pool`)."""
+        try:
+            if dataset.is_given():
+                return self.store.query(
+                    query,
+                    base_iri=base_iri,
+                    default_graph=[ox.NamedNode(iri) for iri in dataset.default_graphs],
+                    named_graphs=[ox.NamedNode(iri) for iri in dataset.named_graphs],
+                )
+            return self.store.query(query, base_iri=base_iri, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise QueryRejected(f"query syntax error: {error}") from error
+        except ValueError as error:
+            raise QueryRejected(str(error)) from error
 
 
 def result_kind(result) -> str:
@@ -138,32 +137,22 @@ def result_kind(result) -> str:
 def pick_media_type(kind: str, wish: FormatWish) -> str:
     """The media type to write a ``kind`` result in.
 
-    A client that prefers HTML (a browser following a link) gets the default format rather than
-    a 406: the endpoint writes no HTML results.
+    A client that prefers HTML over every format offered (a browser following a link) gets the
+    default format rather than a 406: the endpoint writes no HTML results.
     """
-    aliases = ALIASES[kind]
-    offered = OFFERED[kind] + list(aliases)
+    formats = FORMATS[kind]
+    offered = {**acceptable(formats), "text/html": formats[0].media_type}
     try:
-        wanted = format_media_type(wish.format) if wish.format else wish.accept
+        chosen = negotiate(offered, wish.accept, wish.format)
     except UnknownFormat as error:
         raise FormatUnknown(str(error)) from error
-    if prefers_html(wanted, offered):
-        return OFFERED[kind][0]
-    chosen = best_match(offered, wanted)
     if chosen is None:
-        raise NotAcceptable(kind, OFFERED[kind])
-    return aliases.get(chosen, chosen)
-
-
-def prefers_html(accept: str | None, offered: Sequence[str]) -> bool:
-    if not accept:
-        return False
-    html = quality(accept, "text/html")
-    return html > 0 and all(quality(accept, media_type) < html for media_type in offered)
+        raise NotAcceptable(kind, [f.media_type for f in formats])
+    return chosen
 
 
 def run_query(
-    store: ox.Store,
+    store: QueryStore,
     query: str,
     dataset: Dataset,
     wish: FormatWish,
@@ -178,7 +167,7 @@ def run_query(
     :class:`~atlas_graph.server.sparql.results.QueryTimeout`.
     """
     deadline = time.monotonic() + limits.timeout
-    result = execute(store, query, dataset, base_iri=base_iri)
+    result = store.evaluate(query, dataset, base_iri, limits.timeout)
     kind = result_kind(result)
     media_type = pick_media_type(kind, wish)
     budget = {"max_rows": limits.max_rows, "deadline": deadline, "timeout": limits.timeout}
@@ -196,3 +185,52 @@ def _write(kind: str, result, media_type: str, sink: BinaryIO, budget: dict) -> 
     if kind == "boolean":
         return write_boolean(result, media_type, sink)
     return write_triples(result, media_type, sink, **budget)
+
+
+def answer_query(store: QueryStore, query: str, dataset: Dataset, wish: FormatWish, limits: Limits,
+                 base_iri: str | None, spill: str, small_result: int = SMALL_RESULT) -> Answer:
+    """:func:`run_query`, its result kept in memory up to ``small_result`` bytes, else written
+    to the file ``spill`` (which the receiver of the answer deletes; on an error, nothing is left)."""
+    sink = SpillingSink(spill, small_result)
+    try:
+        outcome = run_query(store, query, dataset, wish, limits, sink, base_iri=base_iri)
+    except BaseException:
+        sink.discard()
+        raise
+    return Answer(outcome, *sink.result())
+
+
+class SpillingSink(io.RawIOBase):
+    """A binary sink held in memory until it passes ``limit`` bytes, then moved to a new file
+    at ``path``. ``result()`` is (the bytes, None) or (None, the path)."""
+
+    def __init__(self, path: str, limit: int):
+        self.path = path
+        self.limit = limit
+        self._memory: io.BytesIO | None = io.BytesIO()
+        self._file: io.BufferedWriter | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        if self._memory is not None:
+            self._memory.write(data)
+            if self._memory.tell() > self.limit:
+                self._file = open(self.path, "xb")
+                self._file.write(self._memory.getbuffer())
+                self._memory = None
+        else:
+            self._file.write(data)
+        return len(data)
+
+    def result(self) -> tuple[bytes | None, str | None]:
+        if self._file is None:
+            return self._memory.getvalue(), None
+        self._file.close()
+        return None, self.path
+
+    def discard(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            os.unlink(self.path)

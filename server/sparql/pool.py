@@ -14,7 +14,6 @@ Children start from a forkserver, never from a fork of the (multi-threaded) serv
 
 from __future__ import annotations
 
-import io
 import itertools
 import multiprocessing
 import os
@@ -24,12 +23,10 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from atlas_graph.server.sparql.execution import Answer, Dataset, FormatWish, Limits
+from atlas_graph.server.sparql.execution import SMALL_RESULT, Answer, Dataset, FormatWish, Limits
 from atlas_graph.server.sparql.results import QueryTimeout
 
 _PRELOAD = ["atlas_graph.server.sparql.execution", "pyoxigraph"]
-#: Results up to this size travel through the pipe; larger ones through a spool file.
-SMALL_RESULT = 1 << 20
 
 
 class PoolBusy(Exception):
@@ -48,47 +45,11 @@ class Job:
     small_result: int
 
 
-class SpillingSink(io.RawIOBase):
-    """A binary sink held in memory until it passes ``limit`` bytes, then moved to a new file
-    at ``path``. ``result()`` is (the bytes, None) or (None, the path)."""
-
-    def __init__(self, path: str, limit: int):
-        self.path = path
-        self.limit = limit
-        self._memory: io.BytesIO | None = io.BytesIO()
-        self._file: io.BufferedWriter | None = None
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        if self._memory is not None:
-            self._memory.write(data)
-            if self._memory.tell() > self.limit:
-                self._file = open(self.path, "xb")
-                self._file.write(self._memory.getbuffer())
-                self._memory = None
-        else:
-            self._file.write(data)
-        return len(data)
-
-    def result(self) -> tuple[bytes | None, str | None]:
-        if self._file is None:
-            return self._memory.getvalue(), None
-        self._file.close()
-        return None, self.path
-
-    def discard(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            os.unlink(self.path)
-
-
 def _child(conn) -> None:
     """A query process: run jobs until the pipe closes."""
     import pyoxigraph
 
-    from atlas_graph.server.sparql.execution import run_query
+    from atlas_graph.server.sparql.execution import EmbeddedStore, answer_query
 
     stores: dict[str, Any] = {}
     while True:
@@ -96,16 +57,14 @@ def _child(conn) -> None:
             job: Job = conn.recv()
         except EOFError:
             return
-        sink = SpillingSink(job.spill, job.small_result)
         try:
             if job.store_path not in stores:
                 stores.clear()  # a new generation: let the old handle go
-                stores[job.store_path] = pyoxigraph.Store.read_only(job.store_path)
-            outcome = run_query(stores[job.store_path], job.query, job.dataset, job.wish, job.limits,
-                                sink, base_iri=job.base_iri)
-            conn.send(("ok", Answer(outcome, *sink.result())))
+                stores[job.store_path] = EmbeddedStore(pyoxigraph.Store.read_only(job.store_path))
+            answer = answer_query(stores[job.store_path], job.query, job.dataset, job.wish, job.limits,
+                                  job.base_iri, job.spill, job.small_result)
+            conn.send(("ok", answer))
         except Exception as error:  # sent back to be raised in the parent
-            sink.discard()
             conn.send(("error", _portable(error)))
 
 
@@ -188,7 +147,7 @@ class QueryPool:
     def run(self, store_path: str, query: str, dataset: Dataset, wish: FormatWish, limits: Limits,
             base_iri: str | None = None) -> Answer:
         """Run a query; returns its outcome and result (bytes, or a spool file the caller
-        deletes). Raises QueryTimeout, PoolBusy, or what run_query raises."""
+        deletes). Raises QueryTimeout, PoolBusy, or what answer_query raises."""
         spill = os.path.join(self.spool_dir, f"{next(self._job_numbers)}.result")
         worker = self._acquire()
         try:

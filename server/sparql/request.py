@@ -27,12 +27,20 @@ class QueryOperation:
     query: str
     dataset: Dataset
 
+    @property
+    def text(self) -> str:
+        return self.query
+
 
 @dataclass(frozen=True)
 class UpdateOperation:
     update: str
     using_graphs: tuple[str, ...]
     using_named_graphs: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return self.update
 
 
 def parse_operation(

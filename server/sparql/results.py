@@ -18,27 +18,13 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from atlas_graph import vocabulary
+from atlas_graph.formats import RESULTS_FORMATS, SERVED_SERIALIZATIONS, SPARQL_CSV, SPARQL_JSON, SPARQL_TSV, SPARQL_XML
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 JSON_BATCH = 256  # JSON result rows written to the sink at once
 
-SOLUTION_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-BOOLEAN_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-}
-GRAPH_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
+_BOOLEAN_FORMATS = {f.media_type: f.oxigraph for f in RESULTS_FORMATS if f.booleans}
+_GRAPH_FORMATS = {f.media_type: f.oxigraph for f in SERVED_SERIALIZATIONS}
 
 #: Prefixes for Turtle output: the vocabularies of the atlas graph.
 PREFIXES = {
@@ -102,13 +88,13 @@ def write_solutions(
     budget = _Budget(max_rows, deadline, timeout)
     variables = [v.value for v in solutions.variables]
     rows = budget.take(solutions)
-    writer = _SOLUTION_WRITERS[SOLUTION_TYPES[media_type]]
+    writer = _SOLUTION_WRITERS[media_type]
     writer(variables, rows, sink)
     return Written(budget.rows, budget.truncated)
 
 
 def write_boolean(answer: ox.QueryBoolean, media_type: str, sink: BinaryIO) -> Written:
-    answer.serialize(sink, BOOLEAN_TYPES[media_type])
+    answer.serialize(sink, _BOOLEAN_FORMATS[media_type])
     return Written(1, False)
 
 
@@ -116,7 +102,7 @@ def write_triples(
     triples: Iterable[ox.Triple], media_type: str, sink: BinaryIO, *, max_rows: int, deadline: float, timeout: float
 ) -> Written:
     budget = _Budget(max_rows, deadline, timeout)
-    rdf_format = GRAPH_TYPES[media_type]
+    rdf_format = _GRAPH_FORMATS[media_type]
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     ox.serialize(budget.take(triples), sink, rdf_format, prefixes=prefixes)
     return Written(budget.rows, budget.truncated)
@@ -232,8 +218,8 @@ def _write_tsv(variables: list[str], rows: Iterator, sink: BinaryIO) -> None:
 
 
 _SOLUTION_WRITERS: dict[str, Callable[[list[str], Iterator, BinaryIO], None]] = {
-    "json": _write_json,
-    "xml": _write_xml,
-    "csv": _write_csv,
-    "tsv": _write_tsv,
+    SPARQL_JSON.media_type: _write_json,
+    SPARQL_XML.media_type: _write_xml,
+    SPARQL_CSV.media_type: _write_csv,
+    SPARQL_TSV.media_type: _write_tsv,
 }

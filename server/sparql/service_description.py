@@ -11,31 +11,17 @@ from collections.abc import Iterable
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
 
+from atlas_graph.formats import RESULTS_FORMATS, SERVED_SERIALIZATIONS, W3C_FORMATS
+
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+FORMATS = Namespace(W3C_FORMATS)
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 
 #: How many named graphs the description lists at most; the rest are only counted.
 MAX_LISTED_GRAPHS = 1000
 
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "RDF_XML",
-    "JSON-LD",
-)
-
-#: The description's own serializations (rdflib plugin names), the first being the default.
-SERIALIZATIONS = {
-    "text/turtle": "turtle",
-    "application/rdf+xml": "xml",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-}
+#: What the endpoint writes results in: SELECT and ASK results, then CONSTRUCT and DESCRIBE graphs.
+RESULT_FORMATS = tuple(f.w3c_name for f in (*RESULTS_FORMATS, *SERVED_SERIALIZATIONS))
 
 
 def build_service_description(
@@ -93,7 +79,3 @@ def build_service_description(
             f"Lists the first {max_listed_graphs} of the {len(names)} named graphs, in IRI order; "
             f"query SELECT DISTINCT ?g {{ GRAPH ?g {{}} }} for all of them.", lang="en")))
     return graph
-
-
-def serialize_service_description(graph: Graph, media_type: str) -> bytes:
-    return graph.serialize(format=SERIALIZATIONS[media_type], encoding="utf-8")
