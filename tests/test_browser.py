@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import REPO_ROOT
-from test_pages import TITLE
+from support.paths import REPO_ROOT
+from support.real_page import TITLE
 
 sync_api = pytest.importorskip("playwright.sync_api")
 

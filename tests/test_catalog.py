@@ -15,7 +15,7 @@ from atlas_graph.publication.catalog import build_catalog
 from atlas_graph.publication.dataset_info import Site
 from atlas_graph.server import create_app
 from atlas_graph.server.service import AtlasConfig
-from publication_site import FORMATS, negotiated_graph, served_store
+from support.publication_site import FORMATS, negotiated_graph, served_store
 
 # Open namespaces (rdflib's closed DCAT and XSD warn when pytest inspects the module).
 DCAT = Namespace("http://www.w3.org/ns/dcat#")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from conftest import run_atlas_graph
+from support.commands import run_atlas_graph
 
 B = "http://localhost:8000/"
 REJECTED = ["empty.txt", "error_page.txt", "not_found_page.txt"]

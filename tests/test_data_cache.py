@@ -16,8 +16,10 @@ from atlas_graph.server.app import create_app
 from atlas_graph.server.generation_cache import GenerationCache
 from atlas_graph.server.linked_data.routes import CACHE, Rendered, data_cache
 from atlas_graph.server.service import AtlasConfig
-from http_fetch import fetch
-from live_server import ATLAS_GRAPH_SCRIPT, REPO_ROOT, ServeProcess, clean_environment
+from support.commands import ATLAS_GRAPH_SCRIPT, clean_environment
+from support.http_fetch import fetch
+from support.live_server import ServeProcess
+from support.paths import REPO_ROOT
 
 PATH = "partnership/ATL-2012-0042"
 RECORD = """Atlas français de la coopération décentralisée et des autres actions extérieures

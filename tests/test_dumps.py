@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 import pytest
 
-from publication_site import served_store
+from support.publication_site import served_store
 
 FORMATS = {"atlas.nt.gz": ox.RdfFormat.N_TRIPLES, "atlas.ttl.gz": ox.RdfFormat.TURTLE,
            "atlas.nq.gz": ox.RdfFormat.N_QUADS}

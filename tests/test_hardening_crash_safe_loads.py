@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 
 from atlas_graph.store.generations import StoreDir
-from conftest import ATLAS_GRAPH_SCRIPT, REPO_ROOT
-from hardening_support import Server, clean_environment
+from support.commands import ATLAS_GRAPH_SCRIPT, clean_environment
+from support.hardening import Server
+from support.paths import REPO_ROOT
 
 ROUNDS = 6
 TITLES = """PREFIX atlas: <https://w3id.org/atlas-coop/ontology#>

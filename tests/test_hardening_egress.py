@@ -23,7 +23,7 @@ import pytest
 
 from atlas_graph.server.sparql.query_dataset import query_dataset
 from atlas_graph.server.sparql.execution import Dataset
-from hardening_support import TOKEN, loaded_server
+from support.hardening import TOKEN, loaded_server
 
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}
 WITH_TOKEN = {"Authorization": f"Bearer {TOKEN}"}

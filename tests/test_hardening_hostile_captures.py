@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from atlas_graph.ingest.parse import parse_bytes
-from http_fetch import fetch
-from test_parse_properties import PAGES, check, mutate
+from support.http_fetch import fetch
+from support.parser_inputs import PAGES, check, mutate
 
 def fuzz(examples: int) -> settings:
     return settings(max_examples=examples, deadline=None,

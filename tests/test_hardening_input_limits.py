@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from hardening_support import TOKEN, loaded_server
+from support.hardening import TOKEN, loaded_server
 
 PARTNERSHIP = "partnership/000_907021ef8160d5c3"
 ROUTES = ["/id/", "/data/", "/page/", "/dumps/", "/ontology/", "/sparql/", "/catalog/", "/.well-known/void/", "/"]

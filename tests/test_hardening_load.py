@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from hardening_support import loaded_server, process_tree, rss_bytes
+from support.hardening import loaded_server, process_tree, rss_bytes
 
 CLIENTS = 32
 WARM_UP = 8.0  # seconds

@@ -18,7 +18,9 @@ from urllib.parse import quote
 import pytest
 
 from atlas_graph.ingest.parse import parse_bytes
-from hardening_support import Server, load, ALL_RECORDS
+from support.commands import load
+from support.hardening import Server
+from support.paths import ALL_RECORDS
 
 PERSONAL = [
     "Samtou", "Edem", "adjk1991@yahoo.fr",  # the real page's contact

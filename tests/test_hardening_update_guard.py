@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 
 from atlas_graph.store.generations import StoreDir
-from hardening_support import TOKEN, loaded_server
+from support.hardening import TOKEN, loaded_server
 
 INSERT = "INSERT DATA { <urn:x:s> <urn:x:p> <urn:x:o> }"
 DELETE_ALL = "DELETE WHERE { GRAPH ?g { ?s ?p ?o } }"

@@ -16,7 +16,7 @@ from atlas_graph.server.app import create_app
 from atlas_graph.server.linked_data.describe import Document, describe, document_triples, entity_uri
 from atlas_graph.server.service import AtlasConfig
 from atlas_graph.store.generations import StoreDir
-from http_fetch import fetch
+from support.http_fetch import fetch
 
 ATLAS = Namespace("https://w3id.org/atlas-coop/ontology#")
 KPALIME = "collectivity/tg/kpalime"

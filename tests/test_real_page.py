@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from conftest import run_atlas_graph
+from support.commands import run_atlas_graph
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 

@@ -31,7 +31,7 @@ from atlas_graph.validation.compiled import (
 )
 from atlas_graph.synth.corpus import MANIFEST_NAME, write_corpus
 from atlas_graph.uris import DEFAULT_BASE, URIs
-from test_shapes import ATLAS, B, BROKEN, FUNDING_1, KPALIME, ORG, PARTNERSHIP, TOGO, VCARD, valid_graph
+from support.example_graph import ATLAS, B, BROKEN, FUNDING_1, KPALIME, ORG, PARTNERSHIP, TOGO, VCARD, valid_graph
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # rdflib's XSD warns when pytest inspects it
 SHAPES = shapes_graph()

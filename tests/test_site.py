@@ -9,11 +9,12 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import ATLAS_GRAPH_SCRIPT, REPO_ROOT, TEST_RECORDS
-from http_fetch import fetch
-from test_pages import KPALIME, PARTNERSHIP, TITLE, parse_html
-
 from atlas_graph.server.sparql.examples import EXAMPLES
+from support.commands import ATLAS_GRAPH_SCRIPT
+from support.html_tree import parse_html
+from support.http_fetch import fetch
+from support.paths import REPO_ROOT, TEST_RECORDS
+from support.real_page import KPALIME, PARTNERSHIP, TITLE
 
 HTML = {"Accept": "text/html"}
 

@@ -13,8 +13,9 @@ from rdflib import Graph
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
 from atlas_graph.server.sparql.text import DatasetConflict, add_using_clauses, uses_service
-from sparql_server import SHARED, TOKEN, AtlasConfig, LiveServer, StoreAtlas, make_app
-from w3c_protocol import check_response, load_protocol_manifest, send
+from support.paths import SHARED
+from support.sparql_server import TOKEN, AtlasConfig, LiveServer, StoreAtlas, make_app
+from support.w3c_protocol import check_response, load_protocol_manifest, send
 
 W3C_TESTS = load_protocol_manifest(SHARED / "w3c" / "sparql11-protocol" / "manifest.ttl")
 QUERY_TESTS = [test for test in W3C_TESTS if test.is_query_test]

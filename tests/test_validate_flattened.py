@@ -8,7 +8,7 @@ import pytest
 
 from atlas_graph.resources import shapes_graph
 from atlas_graph.validation.shacl import _record_shapes, _record_shapes_graph, _shapes, _violations
-from tests.test_shapes import BROKEN, valid_graph
+from support.example_graph import BROKEN, valid_graph
 
 
 def _results(data, shapes, use_shapes=None) -> set[tuple]:

@@ -30,10 +30,11 @@ from atlas_graph.remote.publish import STATE_FILE
 from atlas_graph.remote.store import Credentials, RemoteStore
 from atlas_graph.server.backend import RemoteReader
 from atlas_graph.server.linked_data.describe import describe
-from conftest import REPO_ROOT, run_atlas_graph
-from http_fetch import fetch
-from live_server import ServeProcess, free_port
-from virtuoso import PASSWORD, USER, start_virtuoso
+from support.commands import run_atlas_graph
+from support.http_fetch import fetch
+from support.live_server import ServeProcess, free_port
+from support.paths import REPO_ROOT
+from support.virtuoso import PASSWORD, USER, start_virtuoso
 
 SYNTHETIC = 1000
 ATLAS = "https://w3id.org/atlas-coop/ontology#"

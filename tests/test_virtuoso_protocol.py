@@ -13,9 +13,10 @@ import pytest
 
 from atlas_graph.remote.store import Credentials
 from atlas_graph.server import service
-from sparql_server import SHARED, LiveServer, make_app
-from virtuoso import PASSWORD, USER, start_virtuoso
-from w3c_protocol import check_response, load_protocol_manifest, send
+from support.paths import SHARED
+from support.sparql_server import LiveServer, make_app
+from support.virtuoso import PASSWORD, USER, start_virtuoso
+from support.w3c_protocol import check_response, load_protocol_manifest, send
 
 QUERY_TESTS = [test for test in load_protocol_manifest(SHARED / "w3c" / "sparql11-protocol" / "manifest.ttl")
                if test.is_query_test]

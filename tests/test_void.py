@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, VOID
 
-from publication_site import FORMATS, negotiated_graph, served_store
+from support.publication_site import FORMATS, negotiated_graph, served_store
 
 ATLAS = Namespace("https://w3id.org/atlas-coop/ontology#")
 

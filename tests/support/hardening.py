@@ -9,31 +9,19 @@ from __future__ import annotations
 
 import http.client
 import os
-import subprocess
 import time
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 from urllib.parse import urlencode
 
-from conftest import REAL_PAGE, TEST_RECORDS
-from live_server import ATLAS_GRAPH_SCRIPT, REPO_ROOT, ServeProcess, clean_environment
+from support.commands import load
+from support.live_server import ServeProcess
+from support.paths import ALL_RECORDS
 
 TOKEN = "hardening-test-token"
-#: The real page and every hand-written record (some are rejected on purpose).
-ALL_RECORDS = [REAL_PAGE, *sorted(TEST_RECORDS.glob("*.txt"))]
 #: Matches every triple of the store, whichever graph it is in.
 COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def load(store: Path, base: str, records=ALL_RECORDS, *options: str) -> subprocess.CompletedProcess:
-    """``atlas-graph load RECORDS --store STORE --base-uri BASE [options]``, finished."""
-    loaded = subprocess.run([ATLAS_GRAPH_SCRIPT, "load", *map(str, records), "--store", str(store),
-                             "--base-uri", base, *options],
-                            capture_output=True, text=True, cwd=REPO_ROOT, env=clean_environment())
-    if loaded.returncode not in (0, 1):
-        raise RuntimeError(f"load failed ({loaded.returncode}):\n{loaded.stdout}{loaded.stderr}")
-    return loaded
 
 
 @dataclass

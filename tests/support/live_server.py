@@ -3,22 +3,14 @@ loopback port: one class for every test that needs a real running server."""
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-#: The installed command, as users run it.
-ATLAS_GRAPH_SCRIPT = str(Path(sys.executable).with_name("atlas-graph"))
-
-
-def clean_environment() -> dict[str, str]:
-    """This process's environment without ATLAS_* variables, so that only arguments configure a run."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("ATLAS_")}
+from support.commands import ATLAS_GRAPH_SCRIPT, clean_environment
+from support.paths import REPO_ROOT
 
 
 def free_port() -> int:

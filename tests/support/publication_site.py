@@ -25,10 +25,9 @@ from atlas_graph.server import create_app
 from atlas_graph.server.service import AtlasConfig
 from atlas_graph.store.generations import StoreDir
 from atlas_graph.uris import URIs
+from support.paths import SHARED, TEST_RECORDS
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
-RECORDS = [SHARED / "atlas" / "records", Path(__file__).resolve().parent / "records"]
+RECORDS = [SHARED / "atlas" / "records", TEST_RECORDS]
 #: The RDF media types the negotiated routes offer, and rdflib's parser for each.
 FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
            "application/ld+json": "json-ld"}

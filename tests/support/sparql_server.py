@@ -18,7 +18,6 @@ from atlas_graph.store.loader import finalize
 from atlas_graph.server import create_app
 from atlas_graph.server import service
 
-SHARED = Path(__file__).parents[1].parent / "shared"
 TOKEN = "test-update-token"
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from live_server import free_port
+from support.live_server import free_port
 
 USER, PASSWORD = "dba", "dba"  # a fresh database's administrator
 
