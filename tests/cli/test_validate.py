@@ -9,9 +9,9 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SH
 
 from atlas_graph.cli import main
+from support.paths import TEST_DATA
 
-DATA = Path(__file__).parent / "data"
-VALID = DATA / "valid.ttl"
+VALID = TEST_DATA / "valid.ttl"
 ATLAS = Namespace("https://w3id.org/atlas-coop/ontology#")
 B = Namespace("http://localhost:8000/")
 PARTNERSHIP = B["id/partnership/000_907021ef8160d5c3"]

@@ -1,6 +1,6 @@
 """The W3C SPARQL 1.1 Protocol query tests against the front serving a real Virtuoso 7.
 
-The same runner and manifest as tests/test_sparql_protocol.py; each test's data goes into
+The same runner and manifest as tests/server/sparql/test_protocol.py; each test's data goes into
 Virtuoso (Graph Store Protocol) and its requests go to ``/sparql`` of the application, which
 sends the queries on to Virtuoso.
 """

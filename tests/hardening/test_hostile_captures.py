@@ -3,7 +3,7 @@ of ``atlas-graph convert`` (``parse_bytes`` then ``map_record``) without a crash
 or rejected with problems naming the file; and record text carrying markup (``<script>``,
 quotes, ``&``) is shown as text, escaped, on every HTML page of a real server.
 
-The strategies and the per-input check are those of ``test_parse_properties`` (reused); here
+The strategies and the per-input check are the property tests' (support/parser_inputs.py); here
 they are pushed further: byte-level damage (invalid UTF-8, NULs, cut multi-byte sequences) and
 markup injected into real pages. 3,000 examples in all.
 """
