@@ -1,8 +1,10 @@
-"""A tiny HTTP client for tests: one request, no redirect followed, everything kept."""
+"""A tiny HTTP client for tests: one request sent as given, no redirect followed, everything
+kept, and timed."""
 
 from __future__ import annotations
 
 import http.client
+import time
 from dataclasses import dataclass
 from email.message import Message
 from urllib.parse import urlsplit
@@ -13,6 +15,7 @@ class Reply:
     status: int
     headers: Message
     body: bytes
+    seconds: float  # from sending the request to having read the whole body
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name)
@@ -25,17 +28,28 @@ class Reply:
         return self.body.decode("utf-8")
 
 
-def fetch(url: str, method: str = "GET", headers: dict[str, str] | None = None) -> Reply:
-    """``method url`` with exactly ``headers`` (no Accept unless given)."""
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+def request(host: str, port: int, method: str, target: str, headers: dict[str, str] | None = None,
+            body: bytes | None = None, timeout: float = 30.0) -> Reply:
+    """``method target`` with ``target`` exactly as sent (no normalisation) and exactly
+    ``headers`` (no Accept unless given); a body goes with its Content-Length."""
+    connection = http.client.HTTPConnection(host, port, timeout=timeout)
+    started = time.monotonic()
     try:
-        target = parts.path + (f"?{parts.query}" if parts.query else "")
         connection.putrequest(method, target, skip_accept_encoding=True)
         for name, value in (headers or {}).items():
             connection.putheader(name, value)
-        connection.endheaders()
+        if body is not None:
+            connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
         response = connection.getresponse()
-        return Reply(response.status, response.headers, response.read())
+        data = response.read()
+        return Reply(response.status, response.headers, data, time.monotonic() - started)
     finally:
         connection.close()
+
+
+def fetch(url: str, method: str = "GET", headers: dict[str, str] | None = None, timeout: float = 30.0) -> Reply:
+    """``method url`` with exactly ``headers`` (no Accept unless given)."""
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    return request(parts.hostname, parts.port, method, target, headers, timeout=timeout)

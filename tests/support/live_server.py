@@ -3,14 +3,20 @@ loopback port: one class for every test that needs a real running server."""
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 from support.commands import ATLAS_GRAPH_SCRIPT, clean_environment
+from support.http_fetch import Reply, request
 from support.paths import REPO_ROOT
+
+#: Matches every triple of the store, whichever graph it is in.
+COUNT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def free_port() -> int:
@@ -31,7 +37,7 @@ class ServeProcess:
 
     ``ready(server)`` says whether the server answers yet (an ``OSError`` counts as "not yet");
     ``start`` waits for it. ``base`` is the server's URL, which tests load as the data's base URI
-    so that its URIs dereference.
+    so that its URIs dereference. ``request`` and the methods after it ask the server, timed.
     """
 
     def __init__(self, store: Path, log: Path, *options: str, port: int | None = None,
@@ -75,6 +81,27 @@ class ServeProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+    # requests ----------------------------------------------------------------------------------
+
+    def request(self, method: str, target: str, headers: dict[str, str] | None = None,
+                body: bytes | None = None, timeout: float = 30.0) -> Reply:
+        """One request with exactly ``target`` as sent (no normalisation) and ``headers``."""
+        return request("127.0.0.1", self.port, method, target, headers, body, timeout)
+
+    def get(self, target: str, headers: dict[str, str] | None = None, timeout: float = 30.0) -> Reply:
+        return self.request("GET", target, headers, timeout=timeout)
+
+    def sparql_get(self, query: str, headers: dict[str, str] | None = None, timeout: float = 30.0) -> Reply:
+        return self.get("/sparql?" + urlencode({"query": query}), headers, timeout)
+
+    def select(self, query: str) -> list[dict]:
+        reply = self.sparql_get(query, {"Accept": "application/sparql-results+json"})
+        assert reply.status == 200, reply.text
+        return json.loads(reply.body)["results"]["bindings"]
+
+    def count_triples(self) -> int:
+        return int(self.select(COUNT_TRIPLES)[0]["n"]["value"])
 
     def __enter__(self) -> ServeProcess:
         return self.start()

@@ -8,8 +8,6 @@ fetched), then serves it with :func:`atlas_graph.server.create_app` on 127.0.0.1
 from __future__ import annotations
 
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from atlas_graph.server import create_app
 from atlas_graph.server.service import AtlasConfig
 from atlas_graph.store.generations import StoreDir
 from atlas_graph.uris import URIs
+from support.http_fetch import Reply, fetch
 from support.paths import SHARED, TEST_RECORDS
 
 RECORDS = [SHARED / "atlas" / "records", TEST_RECORDS]
@@ -34,29 +33,14 @@ FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/
 
 
 @dataclass
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        return self.headers.get(name.lower())
-
-
-@dataclass
 class Site:
     url: str  # the base URI, ending with '/'
     store_dir: StoreDir
 
     def get(self, path: str, method: str = "GET", **headers: str) -> Reply:
-        """``path`` relative to the base (or an absolute URL); never raises on 4xx/5xx."""
+        """``path`` relative to the base (or an absolute URL), with exactly ``headers``."""
         url = path if path.startswith("http") else self.url + path.lstrip("/")
-        request = urllib.request.Request(url, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return Reply(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
-        except urllib.error.HTTPError as error:
-            return Reply(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
+        return fetch(url, method, headers, timeout=60)
 
     def store(self) -> ox.Store:
         return self.store_dir.reader().store
