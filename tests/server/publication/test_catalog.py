@@ -15,7 +15,7 @@ from atlas_graph.publication.catalog import build_catalog
 from atlas_graph.publication.dataset_info import Site
 from atlas_graph.server import create_app
 from atlas_graph.server.service import AtlasConfig
-from support.publication_site import FORMATS, negotiated_graph, served_store
+from support.publication_site import FORMATS, negotiated_graph
 
 # Open namespaces (rdflib's closed DCAT and XSD warn when pytest inspects the module).
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -23,12 +23,6 @@ XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 ATLAS = Namespace("https://w3id.org/atlas-coop/ontology#")
 IANA = "https://www.iana.org/assignments/media-types/"
-
-
-@pytest.fixture(scope="module")
-def site(shared, tmp_path_factory):
-    with served_store(tmp_path_factory.mktemp("catalog")) as served:
-        yield served
 
 
 @pytest.fixture(scope="module")

@@ -12,16 +12,8 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 import pytest
 
-from support.publication_site import served_store
-
 FORMATS = {"atlas.nt.gz": ox.RdfFormat.N_TRIPLES, "atlas.ttl.gz": ox.RdfFormat.TURTLE,
            "atlas.nq.gz": ox.RdfFormat.N_QUADS}
-
-
-@pytest.fixture(scope="module")
-def site(shared, tmp_path_factory):
-    with served_store(tmp_path_factory.mktemp("dumps")) as served:
-        yield served
 
 
 def test_index_lists_every_dump_with_size_and_checksum(site):

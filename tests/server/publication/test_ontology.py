@@ -10,17 +10,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
 from atlas_graph.resources import ontology_graph
-from support.publication_site import FORMATS, negotiated_graph, served_store
+from support.publication_site import FORMATS, negotiated_graph
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 EXTENSIONS = {"ttl": "text/turtle", "nt": "application/n-triples", "rdf": "application/rdf+xml",
               "jsonld": "application/ld+json", "html": "text/html"}
-
-
-@pytest.fixture(scope="module")
-def site(shared, tmp_path_factory):
-    with served_store(tmp_path_factory.mktemp("ontology")) as served:
-        yield served
 
 
 @pytest.fixture(scope="module")

@@ -10,15 +10,9 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, VOID
 
-from support.publication_site import FORMATS, negotiated_graph, served_store
+from support.publication_site import FORMATS, negotiated_graph
 
 ATLAS = Namespace("https://w3id.org/atlas-coop/ontology#")
-
-
-@pytest.fixture(scope="module")
-def site(shared, tmp_path_factory):
-    with served_store(tmp_path_factory.mktemp("void")) as served:
-        yield served
 
 
 @pytest.fixture(scope="module")
