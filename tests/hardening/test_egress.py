@@ -23,7 +23,7 @@ import pytest
 
 from atlas_graph.server.sparql.query_dataset import query_dataset
 from atlas_graph.server.sparql.execution import Dataset
-from support.hardening import TOKEN, loaded_server
+from support.hardening import TOKEN
 
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}
 WITH_TOKEN = {"Authorization": f"Bearer {TOKEN}"}
@@ -61,10 +61,9 @@ class Listener:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = loaded_server(tmp_path_factory.mktemp("egress"), "--update-token", TOKEN).start()
-    yield server
-    server.stop()
+def server(token_server):
+    """The shared server with the update token: every update sent here is refused."""
+    return token_server
 
 
 @pytest.fixture

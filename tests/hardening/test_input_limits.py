@@ -13,7 +13,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from support.hardening import TOKEN, loaded_server
+from support.hardening import TOKEN
 
 PARTNERSHIP = "partnership/000_907021ef8160d5c3"
 ROUTES = ["/id/", "/data/", "/page/", "/dumps/", "/ontology/", "/sparql/", "/catalog/", "/.well-known/void/", "/"]
@@ -35,10 +35,9 @@ ODD_HEADERS = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = loaded_server(tmp_path_factory.mktemp("input-limits"), "--update-token", TOKEN).start()
-    yield server
-    server.stop()
+def server(token_server):
+    """The shared server with the update token: every request here is refused or only reads."""
+    return token_server
 
 
 def test_a_post_body_over_one_mib_is_413(server):

@@ -21,15 +21,21 @@ FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = loaded_server(tmp_path_factory.mktemp("update-guard"), "--update-token", TOKEN).start()
-    yield server
-    server.stop()
+def server(token_server):
+    """The shared server with the update token: only unauthorised writes are sent to it."""
+    return token_server
 
 
 @pytest.fixture(scope="module")
-def read_only(tmp_path_factory):
-    server = loaded_server(tmp_path_factory.mktemp("read-only")).start()
+def read_only(atlas_server):
+    """The shared test server, started without an update token."""
+    return atlas_server
+
+
+@pytest.fixture
+def own_server(tmp_path):
+    """A server with the update token over a store of its own, for the test that writes."""
+    server = loaded_server(tmp_path, "--update-token", TOKEN).start()
     yield server
     server.stop()
 
@@ -109,11 +115,11 @@ def test_a_read_only_server_refuses_every_update(read_only):
     assert store.current_target() == generation
 
 
-def test_the_token_does_write(server):
-    """Last in the module: the one request that changes the store."""
-    before = server.count_triples()
-    reply = server.request("POST", "/sparql", {"Content-Type": "application/sparql-update",
-                                               "Authorization": f"Bearer {TOKEN}"},
-                           b"INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> <urn:x:o> } }")
+def test_the_token_does_write(own_server):
+    """The one request that changes a store: on a server of its own."""
+    before = own_server.count_triples()
+    reply = own_server.request("POST", "/sparql", {"Content-Type": "application/sparql-update",
+                                                   "Authorization": f"Bearer {TOKEN}"},
+                               b"INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> <urn:x:o> } }")
     assert reply.status == 204, reply.text
-    assert server.count_triples() == before + 1
+    assert own_server.count_triples() == before + 1
