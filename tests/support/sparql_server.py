@@ -1,7 +1,8 @@
 """The real application over a real on-disk store, loaded with test data, for the SPARQL tests.
 
 :class:`StoreAtlas` is the production :class:`AtlasService` (store generations, killable query
-processes) plus ``reset`` to replace the store's content with some N-Triples files.
+processes) plus ``reset`` to replace the store's content with some N-Triples files;
+:class:`RemoteAtlas` is the same service over a remote Virtuoso, with the same ``reset``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from atlas_graph.store.loader import finalize
+from atlas_graph.remote.store import Credentials
 from atlas_graph.server import create_app
 from atlas_graph.server import service
+from support.virtuoso import PASSWORD, USER
 
 TOKEN = "test-update-token"
 
@@ -43,7 +46,23 @@ class StoreAtlas(service.AtlasService):
                 generation.store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
 
 
-def make_app(atlas: StoreAtlas) -> Flask:
+class RemoteAtlas(service.AtlasService):
+    """The production service over Virtuoso, plus ``reset`` to replace Virtuoso's graphs."""
+
+    def __init__(self, folder: Path, sparql_url: str):
+        super().__init__(service.AtlasConfig(store=folder, base_uri="http://localhost:8000/",
+                                             sparql_endpoint=sparql_url,
+                                             remote_credentials=Credentials(USER, PASSWORD)))
+
+    def reset(self, graphs: dict[str, Path]) -> None:
+        for graph in self.remote.graph_counts():
+            self.remote.drop_graph(graph)
+        for graph, path in graphs.items():
+            self.remote.put_graph(graph, path.read_bytes())
+        assert set(self.remote.graph_counts()) == set(graphs)
+
+
+def make_app(atlas: StoreAtlas | RemoteAtlas) -> Flask:
     app = create_app(atlas.config)
     app.extensions["atlas"] = atlas
     return app

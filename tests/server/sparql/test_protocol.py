@@ -1,5 +1,6 @@
-"""The ``/sparql`` endpoint: the W3C SPARQL 1.1 Protocol tests over a real socket, plus what the
-suite leaves out (negotiation, row cap, time limit, update rights, CORS, bad input)."""
+"""The ``/sparql`` endpoint: the W3C SPARQL 1.1 Protocol tests over a real socket (the query
+tests over both stores: the embedded one and a real Virtuoso 7), plus what the suite leaves out
+(negotiation, row cap, time limit, update rights, CORS, bad input)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
 from atlas_graph.server.sparql.text import DatasetConflict, add_using_clauses, uses_service
 from support.paths import SHARED
-from support.sparql_server import TOKEN, AtlasConfig, LiveServer, StoreAtlas, make_app
+from support.sparql_server import TOKEN, AtlasConfig, LiveServer, RemoteAtlas, StoreAtlas, make_app
+from support.virtuoso import start_virtuoso
 from support.w3c_protocol import check_response, load_protocol_manifest, send
 
 W3C_TESTS = load_protocol_manifest(SHARED / "w3c" / "sparql11-protocol" / "manifest.ttl")
@@ -39,11 +41,22 @@ def update_server(tmp_path_factory):
         yield atlas, server
 
 
-@pytest.fixture(scope="module")
-def read_only_server(tmp_path_factory):
-    atlas = StoreAtlas(tmp_path_factory.mktemp("read-only-store"), AtlasConfig(update_token=None))
-    with LiveServer(make_app(atlas)) as server:
-        yield atlas, server
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def read_only_server(request, tmp_path_factory):
+    """The front without an update token, over the embedded store or over a real Virtuoso 7
+    that it sends the queries on to (skipped, with the reason, where Virtuoso is not installed)."""
+    if request.param == "oxigraph":
+        atlas = StoreAtlas(tmp_path_factory.mktemp("read-only-store"), AtlasConfig(update_token=None))
+        with LiveServer(make_app(atlas)) as server:
+            yield atlas, server
+        return
+    virtuoso = start_virtuoso(tmp_path_factory.mktemp("virtuoso-protocol"))
+    try:
+        atlas = RemoteAtlas(tmp_path_factory.mktemp("no-local-store"), virtuoso.sparql_url)
+        with LiveServer(make_app(atlas)) as server:
+            yield atlas, server
+    finally:
+        virtuoso.stop()
 
 
 def _run_w3c_test(test, atlas, server, headers):
