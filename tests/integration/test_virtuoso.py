@@ -4,7 +4,8 @@ and serve the same front over it.
 One Virtuoso and one store for the module. The first publish is killed (SIGKILL) midway and
 restarted: it completes, sending only what the first run had not. Then ``atlas-graph serve
 --sparql-endpoint`` runs over Virtuoso and is checked as a linked-data client and a SPARQL
-client would use it, against the embedded store's own answers.
+client would use it, against the embedded store's own answers; the same checks run against
+``atlas-graph serve`` over the embedded store itself, so that both stores are held to them.
 """
 
 from __future__ import annotations
@@ -156,10 +157,15 @@ def test_a_wrong_endpoint_is_a_clear_failure(store):
 # the front over Virtuoso --------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def front(published, store, port, virtuoso, tmp_path_factory):
-    options = ["--sparql-endpoint", virtuoso.sparql_url, "--query-timeout", "5", "--update-token", "front-token",
-               "--remote-user", USER, "--remote-password", PASSWORD]
+@pytest.fixture(scope="module", params=["virtuoso", "embedded"])
+def front(request, store, port, tmp_path_factory):
+    """``atlas-graph serve`` over the store, answering from Virtuoso once the store is published
+    (``--sparql-endpoint``) or from the embedded store; one at a time, on the store's own port."""
+    options = ["--query-timeout", "5", "--update-token", "front-token"]
+    if request.param == "virtuoso":
+        request.getfixturevalue("published")
+        options += ["--sparql-endpoint", request.getfixturevalue("virtuoso").sparql_url,
+                    "--remote-user", USER, "--remote-password", PASSWORD]
     with ServeProcess(store, tmp_path_factory.mktemp("front") / "server.log", *options, port=port,
                       ready=answers_sparql) as server:
         yield server
@@ -184,6 +190,7 @@ def test_unknown_entity_is_404(front):
     assert fetch(front.url("data/country/zz.ttl")).status == 404
 
 
+@pytest.mark.parametrize("front", ["virtuoso"], indirect=True)
 def test_descriptions_equal_the_embedded_stores(front, store, remote):
     """Every kind of entity: the remote reader gives the same description as the local store."""
     local = ox.Store.read_only(str(store / "current" / "oxigraph"))
@@ -233,6 +240,7 @@ def test_sparql_guards(front):
     assert post_update(front, "LOAD <http://example.org/data.ttl>", "front-token") == 400
 
 
+@pytest.mark.parametrize("front", ["virtuoso"], indirect=True)
 def test_an_update_with_the_token_reaches_virtuoso(front, remote):
     graph = front.url("graph/scratch")
     assert post_update(front, f"INSERT DATA {{ GRAPH <{graph}> {{ <{graph}> a <{ATLAS}Note> }} }}",
