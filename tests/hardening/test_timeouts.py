@@ -23,11 +23,13 @@ JSON_RESULTS = {"Accept": "application/sparql-results+json"}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     server = loaded_server(tmp_path_factory.mktemp("timeouts"), "--query-timeout", "2").start()
-    # every worker gets query processes before anything is timed
-    with ThreadPoolExecutor(16) as pool:
-        assert all(r.status == 200 for r in pool.map(lambda _: server.sparql_get(SIMPLE), range(32)))
-    yield server
-    server.stop()
+    try:
+        # every worker gets query processes before anything is timed
+        with ThreadPoolExecutor(16) as pool:
+            assert all(r.status == 200 for r in pool.map(lambda _: server.sparql_get(SIMPLE), range(32)))
+        yield server
+    finally:
+        server.stop()
 
 
 def test_endless_query_is_503_within_3_s_while_others_are_answered_within_half_a_second(server):
