@@ -1,19 +1,16 @@
-"""Shared fixtures: where the repository, the shared reference material and the test records are."""
+"""Shared fixtures: where the shared reference material and the test records are, the command
+line, and the real server most HTTP tests ask. The helpers themselves are in ``support``."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from live_server import ATLAS_GRAPH_SCRIPT, REPO_ROOT, ServeProcess, clean_environment
-
-SHARED = REPO_ROOT.parent / "shared"
-REAL_PAGE = SHARED / "atlas" / "records" / "000_907021ef8160d5c3.txt"
-TEST_RECORDS = Path(__file__).resolve().parent / "records"
+from support.commands import load, run_atlas_graph
+from support.live_server import ServeProcess
+from support.paths import REAL_PAGE, REPO_ROOT, SHARED, TEST_RECORDS
 
 
 @pytest.fixture(scope="session")
@@ -41,14 +38,6 @@ def test_records() -> Path:
     return TEST_RECORDS
 
 
-def run_atlas_graph(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run the real command line in a child process, as the ``atlas-graph`` script does."""
-    environ = clean_environment() | (env or {})
-    main = "import sys; from atlas_graph.cli import main; sys.exit(main())"
-    return subprocess.run([sys.executable, "-c", main, *map(str, args)],
-                          capture_output=True, text=True, env=environ, cwd=REPO_ROOT)
-
-
 @pytest.fixture(scope="session")
 def atlas_graph_cli():
     """``atlas_graph_cli("convert", "in/", "-o", "out.ttl")`` → the finished process."""
@@ -64,11 +53,7 @@ def atlas_server(real_page: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     on purpose), loaded with the server's own address as base URI so its URIs dereference."""
     folder = tmp_path_factory.mktemp("atlas_server")
     server = ServeProcess(folder / "store", folder / "server.log")
-    loaded = subprocess.run([ATLAS_GRAPH_SCRIPT, "load", real_page, *sorted(TEST_RECORDS.glob("*.txt")),
-                             "--store", server.store, "--base-uri", server.base],
-                            capture_output=True, text=True, cwd=REPO_ROOT, env=clean_environment())
-    if loaded.returncode not in (0, 1) or not (server.store / "current").exists():
-        raise RuntimeError(f"could not load the test store:\n{loaded.stdout}{loaded.stderr}")
+    load(server.store, server.base)
     server.start()
     yield server
     server.stop()

@@ -9,7 +9,7 @@ finds the same validation results, much faster, on data held in a pyoxigraph sto
 Each :class:`ValidationResult` is what pyshacl reports as one ``sh:result``: focus node, result
 path, value, source shape, constraint component (as pyoxigraph terms), severity and English
 message. The set of (focus, path, value, source shape, component) is pyshacl's on the same data
-(tests/test_shacl_sparql.py), "the same data" being what the store holds: Oxigraph follows RDF
+(tests/validation/test_compiled.py), "the same data" being what the store holds: Oxigraph follows RDF
 1.1, so ``"x"`` and ``"x"^^xsd:string`` are one term, and it writes valid decimals and booleans
 in canonical form (``"01"^^xsd:decimal`` is stored as ``"1"``). :func:`rdflib_term` gives the
 rdflib term pyshacl is compared on.

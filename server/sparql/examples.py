@@ -1,7 +1,7 @@
 """Research questions the query editor offers, in French and English, each a runnable query.
 
 They use only the ontology and labels (never an instance URI), so they work whatever the base
-URI; each returns rows on the bundled real page (tests/test_site.py runs them all).
+URI; each returns rows on the bundled real page (tests/server/site/test_routes.py runs them all).
 """
 
 from __future__ import annotations
