@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -66,7 +66,7 @@ def _french():
     return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def by_alpha2(alpha2: str) -> Country:
     alpha2 = alpha2.upper()
     if alpha2 in _EXTRA:

@@ -19,11 +19,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from atlas_graph.ingest.mapping import entity_triples, map_record
-from atlas_graph.oxi import quads
 from atlas_graph.ingest.parse import parse_bytes
+from atlas_graph.oxi import quads
 from atlas_graph.resources import shapes_graph
-from atlas_graph.validation.compiled import compile_shapes
 from atlas_graph.uris import DEFAULT_BASE, URIs
+from atlas_graph.validation.compiled import compile_shapes
 from atlas_graph.validation.shacl import _record_shapes, validate_records
 
 CORPUS = Path(__file__).resolve().parents[1] / "var" / "bench" / "synth-12000-seed1"

@@ -68,7 +68,7 @@ class TreeMemory:
             self.peak = max(self.peak, sum(pss for _, pss in sizes))
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "TreeMemory":
+    def __enter__(self) -> TreeMemory:
         self._thread.start()
         return self
 
@@ -87,7 +87,7 @@ def run_measured(command: list[str], timeout: float) -> tuple[float, TreeMemory,
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
-            raise RuntimeError(f"{' '.join(command)}: still running after {timeout:.0f} s; stopped")
+            raise RuntimeError(f"{' '.join(command)}: still running after {timeout:.0f} s; stopped") from None
     seconds = time.perf_counter() - started
     if process.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {stderr.decode()[-2000:]}")

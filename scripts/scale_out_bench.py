@@ -67,7 +67,7 @@ def main() -> None:
             "SELECT ?c WHERE { ?c a <%sForeignCollectivity> } LIMIT 1" % ATLAS, use_default_graph_as_union=True)))["c"],
         "country/fr (most linked)": ox.NamedNode(f"{base}id/country/fr"),
     }
-    print(f"| what | embedded (ms) | remote (ms) |\n|---|---:|---:|")
+    print("| what | embedded (ms) | remote (ms) |\n|---|---:|---:|")
     for name, entity in entities.items():
         embedded = median_ms(lambda: describe(local, entity, base), args.runs)
         over_http = median_ms(lambda: describe(reader, entity, base), args.runs)

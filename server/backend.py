@@ -26,7 +26,6 @@ from collections.abc import Iterable, Sequence
 import pyoxigraph as ox
 
 from atlas_graph.remote.store import SOLUTIONS_TYPE, TRIPLES_TYPE, RemoteRejected, RemoteStore, RemoteTimeout
-
 from atlas_graph.server.generation_cache import GenerationCache
 from atlas_graph.server.sparql.execution import Dataset, QueryRejected
 from atlas_graph.server.sparql.results import QueryTimeout

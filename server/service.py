@@ -19,13 +19,12 @@ from pathlib import Path
 
 import pyoxigraph
 
-from atlas_graph.store.finalize import finalize
 from atlas_graph.remote.store import Credentials, RemoteRejected, RemoteStore
-from atlas_graph.store.generations import Generation, StoreDir
-
 from atlas_graph.server.backend import RemoteQueryStore, RemoteReader
-from atlas_graph.server.sparql.pool import QueryPool
 from atlas_graph.server.sparql.execution import Answer, Dataset, FormatWish, Limits, answer_query
+from atlas_graph.server.sparql.pool import QueryPool
+from atlas_graph.store.finalize import finalize
+from atlas_graph.store.generations import Generation, StoreDir
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from atlas_graph.store.generations import StoreDir
-
 from atlas_graph.server.app import create_app
 from atlas_graph.server.service import AtlasConfig
+from atlas_graph.store.generations import StoreDir
 
 
 def config_from_environment() -> AtlasConfig:

@@ -10,10 +10,10 @@ import tempfile
 from pathlib import Path
 
 from atlas_graph.cli.base import EXIT_OK, EXIT_PROBLEMS, UsageError
+from atlas_graph.cli.progress import progress_bar
 from atlas_graph.formats import JSON_LD, N_QUADS, N_TRIPLES, RDF_SERIALIZATIONS, TRIG, TURTLE
 from atlas_graph.ingest.pipeline import InputError, convert_files, record_files, to_dataset, to_graph
 from atlas_graph.model import Batch
-from atlas_graph.cli.progress import progress_bar
 from atlas_graph.uris import BaseURIError, URIs, base_uri
 
 HELP = "convert Atlas pages to one RDF file (format from the extension)"

@@ -17,7 +17,6 @@ from atlas_graph.link.curation import CurationError, read_curation
 from atlas_graph.link.reconcile import entities, link_entities
 from atlas_graph.link.report import summary, write_report
 
-
 HELP = "reconcile the collectivities with INSEE (COG) and GeoNames; write the report"
 DESCRIPTION = """\
 Reconcile every distinct collectivity of the records, and their countries, with the

@@ -6,10 +6,10 @@ import argparse
 import sys
 
 from atlas_graph.cli.base import EXIT_OK, EXIT_PROBLEMS, UsageError
-from atlas_graph.store.loader import load
+from atlas_graph.cli.convert import add_mapping_arguments, resolve_inputs, resolve_uris
 from atlas_graph.cli.progress import progress_bar
 from atlas_graph.store.generations import StoreDir, StoreError
-from atlas_graph.cli.convert import add_mapping_arguments, resolve_inputs, resolve_uris
+from atlas_graph.store.loader import load
 
 HELP = "parse, map, validate and store records in a persistent store"
 DESCRIPTION = """\

@@ -10,10 +10,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from atlas_graph.cli.base import UsageError
-from atlas_graph.store.loader import load
 from atlas_graph.ingest.pipeline import InputError, record_files
 from atlas_graph.remote.store import Credentials
 from atlas_graph.store.generations import StoreDir, StoreError
+from atlas_graph.store.loader import load
 from atlas_graph.uris import BaseURIError, URIs, base_uri
 
 HELP = "serve the graph over HTTP: SPARQL endpoint, linked-data URIs, pages, dumps, catalog"

@@ -14,8 +14,8 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 
 from atlas_graph.ingest.mapping import entity_triples, map_record
-from atlas_graph.model import Batch, Capture, ParseResult, Problem, Triple
 from atlas_graph.ingest.parse import parse_file
+from atlas_graph.model import Batch, Capture, ParseResult, Problem, Triple
 from atlas_graph.uris import URIs
 from atlas_graph.vocabulary import PREFIXES
 

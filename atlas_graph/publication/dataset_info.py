@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from atlas_graph.vocabulary import (ATLAS, DCT, EU_DATA_THEME, EU_FILE_TYPE, IANA_MEDIA_TYPES, ORG, PROV, SKOS,
-                                    VCARD)
 from atlas_graph.formats import N_QUADS, N_TRIPLES, TURTLE
+from atlas_graph.vocabulary import ATLAS, DCT, EU_DATA_THEME, EU_FILE_TYPE, IANA_MEDIA_TYPES, ORG, PROV, SKOS, VCARD
 
 TITLE = {
     "fr": "Atlas français de la coopération décentralisée (graphe de connaissances)",

@@ -141,7 +141,7 @@ class RemoteStore:
             if "QueryBadFormed" in type(error).__name__:
                 raise RemoteRejected(_remote_message(str(error))) from None
             raise RemoteError(f"{self.query_url}: {_remote_message(str(error))}") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise RemoteTimeout(f"the SPARQL store did not answer within {timeout:g} s") from None
         except urllib.error.URLError as error:
             if isinstance(error.reason, (TimeoutError, socket.timeout)):

@@ -24,11 +24,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from atlas_graph.store.bookkeeping import RECORDS_FILE, MentionTable, StoredRecord, read_records, write_records
 from atlas_graph.ingest.mapping import entity_triples
 from atlas_graph.ingest.pipeline import RecordIds, convert_files, shared_entities
 from atlas_graph.model import Mention, Problem
 from atlas_graph.oxi import quads
+from atlas_graph.store.bookkeeping import RECORDS_FILE, MentionTable, StoredRecord, read_records, write_records
 from atlas_graph.store.finalize import finalize
 from atlas_graph.store.generations import StoreDir
 from atlas_graph.uris import URIs

@@ -35,7 +35,7 @@ def compute_stats(store: ox.Store) -> dict:
     def run(query):
         return store.query(query, use_default_graph_as_union=True)
 
-    stats: dict = {"modified": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    stats: dict = {"modified": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     for key, query in _SCALARS.items():
         stats[key] = int(next(iter(run(query)))["n"].value)
     for key, query in _QUERIES.items():

@@ -16,9 +16,8 @@ from http import HTTPStatus
 from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from atlas_graph.store.generations import StoreError
-
 from atlas_graph.server.http.negotiation import negotiate
+from atlas_graph.store.generations import StoreError
 
 #: Response headers a browser script may read besides the CORS-safelisted ones.
 EXPOSED_HEADERS = (

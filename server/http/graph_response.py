@@ -11,7 +11,6 @@ from flask import Response, request
 from rdflib import Graph
 
 from atlas_graph.formats import RDF_SERIALIZATIONS, SERVED_SERIALIZATIONS, acceptable
-
 from atlas_graph.server.http.errors import HttpError
 from atlas_graph.server.http.negotiation import UnknownFormat, negotiate
 

@@ -20,12 +20,10 @@ from flask import Response, current_app, request, url_for
 from werkzeug.http import http_date, is_resource_modified, quote_etag
 
 from atlas_graph.formats import JSON_LD, N_TRIPLES, RDF_XML, TURTLE, RdfSerialization, acceptable
-from atlas_graph.store.generations import Generation
-
-from atlas_graph.server.linked_data.describe import Description, describe, entity_uri, exists
 from atlas_graph.server.http.errors import HttpError
+from atlas_graph.server.linked_data.describe import Description, describe, entity_uri, exists
 from atlas_graph.server.service import AtlasService
-
+from atlas_graph.store.generations import Generation
 
 #: The RDF representations of an entity's data, in the server's order of preference.
 DATA_FORMATS = (TURTLE, JSON_LD, RDF_XML, N_TRIPLES)

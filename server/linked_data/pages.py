@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, url_for
 
-from atlas_graph.server.linked_data.entity import DATA_FORMATS, alternate_links, atlas, data_url, describe_entity, find_entity, validate
+from atlas_graph.server.linked_data.entity import (
+    DATA_FORMATS,
+    alternate_links,
+    atlas,
+    data_url,
+    describe_entity,
+    find_entity,
+    validate,
+)
 from atlas_graph.server.linked_data.view import build_view
 from atlas_graph.server.site.i18n import language
 from atlas_graph.server.site.panels import entity_panels

@@ -14,7 +14,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from atlas_graph.formats import RdfSerialization
-
+from atlas_graph.server.backend import RememberedLabels, reader_for
+from atlas_graph.server.generation_cache import GenerationCache
+from atlas_graph.server.http.errors import HttpError
+from atlas_graph.server.http.graph_response import requested_type
+from atlas_graph.server.http.negotiation import negotiate
 from atlas_graph.server.linked_data.describe import PREFIXES, Document, describe, document_triples, entity_uri, exists
 from atlas_graph.server.linked_data.entity import (
     BY_EXTENSION,
@@ -35,11 +39,6 @@ from atlas_graph.server.linked_data.entity import (
     snapshot,
     validate,
 )
-from atlas_graph.server.http.errors import HttpError
-from atlas_graph.server.backend import RememberedLabels, reader_for
-from atlas_graph.server.generation_cache import GenerationCache
-from atlas_graph.server.http.graph_response import requested_type
-from atlas_graph.server.http.negotiation import negotiate
 
 blueprint = Blueprint("linked_data", __name__)
 

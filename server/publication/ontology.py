@@ -15,7 +15,6 @@ from flask import Blueprint, Response, request, url_for
 
 from atlas_graph.formats import SERVED_SERIALIZATIONS, acceptable
 from atlas_graph.resources import ontology_graph, ontology_html, ontology_turtle
-
 from atlas_graph.server.http.errors import HttpError
 from atlas_graph.server.http.graph_response import negotiated_response, negotiated_type, serialize
 

@@ -20,7 +20,6 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 from atlas_graph.publication.catalog import build_catalog
 from atlas_graph.publication.dataset_info import DUMP_CONTENT_TYPE, Site
 from atlas_graph.publication.void import build_void
-
 from atlas_graph.server.http.errors import HttpError
 from atlas_graph.server.http.graph_response import RDF_OFFERED, negotiated_response, negotiated_type, serialize
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, render_template, request
 
 from atlas_graph.server.generation_cache import GenerationCache
-from atlas_graph.server.site import search as full_text
-from atlas_graph.server.site import data as site_data
 from atlas_graph.server.http.errors import HttpError
+from atlas_graph.server.site import data as site_data
+from atlas_graph.server.site import search as full_text
 from atlas_graph.server.site.i18n import language, translate
 
 blueprint = Blueprint("site", __name__)

@@ -21,16 +21,15 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 
 from atlas_graph import vocabulary
 from atlas_graph.formats import JSON_LD, N_TRIPLES, RDF_XML, RESULTS_FORMATS, SERVED_SERIALIZATIONS, TURTLE, acceptable
-
 from atlas_graph.server.http.errors import RETRY_AFTER, HttpError
 from atlas_graph.server.http.graph_response import negotiated_type, serialize
 from atlas_graph.server.sparql.examples import EXAMPLES
-from atlas_graph.server.sparql.service_description import build_service_description
 from atlas_graph.server.sparql.execution import FormatUnknown, FormatWish, Limits, NotAcceptable, QueryRejected
+from atlas_graph.server.sparql.pool import PoolBusy
+from atlas_graph.server.sparql.query_dataset import query_dataset
 from atlas_graph.server.sparql.request import QueryOperation, UpdateOperation, parse_operation
 from atlas_graph.server.sparql.results import QueryTimeout
-from atlas_graph.server.sparql.query_dataset import query_dataset
-from atlas_graph.server.sparql.pool import PoolBusy
+from atlas_graph.server.sparql.service_description import build_service_description
 from atlas_graph.server.sparql.text import DatasetConflict, add_using_clauses, uses_load, uses_service
 
 blueprint = Blueprint("sparql", __name__)

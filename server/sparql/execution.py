@@ -20,7 +20,6 @@ from typing import BinaryIO, Protocol
 import pyoxigraph as ox
 
 from atlas_graph.formats import RESULTS_FORMATS, SERVED_SERIALIZATIONS, acceptable
-
 from atlas_graph.server.http.negotiation import UnknownFormat, negotiate
 from atlas_graph.server.sparql.results import Written, write_boolean, write_solutions, write_triples
 

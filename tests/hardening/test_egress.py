@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from atlas_graph.server.sparql.query_dataset import query_dataset
 from atlas_graph.server.sparql.execution import Dataset
+from atlas_graph.server.sparql.query_dataset import query_dataset
 from support.hardening import TOKEN
 
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}

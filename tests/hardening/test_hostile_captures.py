@@ -20,6 +20,7 @@ from atlas_graph.ingest.parse import parse_bytes
 from support.http_fetch import fetch
 from support.parser_inputs import PAGES, check, mutate
 
+
 def fuzz(examples: int) -> settings:
     return settings(max_examples=examples, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

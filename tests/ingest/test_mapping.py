@@ -11,9 +11,9 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from atlas_graph.ingest.mapping import canonical_label, entity_triples, map_record
-from atlas_graph.model import Contact, Funding, Record
 from atlas_graph.ingest.parse import parse_file
 from atlas_graph.ingest.pipeline import map_results
+from atlas_graph.model import Contact, Funding, Record
 from atlas_graph.uris import URIs
 
 B = "https://data.example.org/atlas/"
@@ -62,7 +62,7 @@ def test_spelling_variants_are_one_entity(test_records):
     files = [test_records / f"spelling_variants_{x}.txt" for x in "abc"]
     for order in itertools.permutations(files):
         graph, _ = graph_of(list(order))
-        partners = {o for o in graph.objects(None, ATLAS.foreignPartner)}
+        partners = set(graph.objects(None, ATLAS.foreignPartner))
         assert partners == {URIRef(B + "id/collectivity/tg/kpalime")}
         assert labels(graph, "id/collectivity/tg/kpalime") == {"Kpalimé"}
         assert labels(graph, "id/collectivity/tg/kpalime", SKOS.altLabel) == {"KPALIME", "Kpalime"}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas_graph.model import Contact, ForeignPartner, ThemePath, Volunteer
 from atlas_graph.ingest.parse import parse_amount, parse_bytes, parse_file, parse_text
+from atlas_graph.model import Contact, ForeignPartner, ThemePath, Volunteer
 
 PROBLEM_LINE = re.compile(r"^(?P<file>\S+):(?P<line>\d+): (?P<field>[^:]+): (?P<value>'.*'|\".*\"): (?P<message>.+)$")
 

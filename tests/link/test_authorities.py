@@ -33,7 +33,7 @@ from atlas_graph.link.authorities import (
     write_authorities,
 )
 from atlas_graph.link.names import Kind, key, name_key
-from conftest import REPO_ROOT
+from support.paths import REPO_ROOT
 
 
 @pytest.fixture(scope="module")

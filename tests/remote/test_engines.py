@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from atlas_graph.remote.store import _chunks
 from atlas_graph.remote.engines import ENGINES, detect
+from atlas_graph.remote.store import _chunks
 from atlas_graph.server.backend import query_kind
 
 VIRTUOSO = ENGINES["virtuoso"]

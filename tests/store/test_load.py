@@ -17,9 +17,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import RDFS, Literal
 
-from atlas_graph.store.loader import load
 from atlas_graph.ingest.pipeline import record_files
 from atlas_graph.store.generations import StoreDir
+from atlas_graph.store.loader import load
 from atlas_graph.synth.corpus import MANIFEST_NAME, write_corpus
 from atlas_graph.uris import URIs
 
@@ -234,8 +234,8 @@ def _chunk(paths: list[Path]):
     """What load's workers hold for a chunk: (path, sha, mapped record, problems), the
     entities' triples, and an in-memory store of both."""
     from atlas_graph.ingest.mapping import entity_triples, map_record
-    from atlas_graph.oxi import quads
     from atlas_graph.ingest.parse import parse_bytes
+    from atlas_graph.oxi import quads
 
     uris = URIs(BASE)
     mapped = [(str(p), "", map_record(parse_bytes(p.read_bytes(), source=str(p), stem=p.stem).record, uris), ())

@@ -17,11 +17,11 @@ import pyoxigraph as ox
 from rdflib import Graph
 from werkzeug.serving import make_server
 
-from atlas_graph.store.loader import load
 from atlas_graph.ingest.pipeline import record_files
 from atlas_graph.server import create_app
 from atlas_graph.server.service import AtlasConfig
 from atlas_graph.store.generations import StoreDir
+from atlas_graph.store.loader import load
 from atlas_graph.uris import URIs
 from support.http_fetch import Reply, fetch
 from support.paths import SHARED, TEST_RECORDS

@@ -16,9 +16,8 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from atlas_graph.remote.store import Credentials
+from atlas_graph.server import create_app, service
 from atlas_graph.store.finalize import finalize
-from atlas_graph.server import create_app
-from atlas_graph.server import service
 from support.virtuoso import PASSWORD, USER
 
 TOKEN = "test-update-token"

@@ -19,11 +19,16 @@ from pathlib import Path
 import pytest
 
 from atlas_graph import countries
-from atlas_graph.synth import vocabulary as vocab
 from atlas_graph.cli import main
 from atlas_graph.ingest.parse import parse_file
+from atlas_graph.synth import vocabulary as vocab
 from atlas_graph.synth.corpus import (
-    MANIFEST_NAME, TITLE_SUFFIX, build_pools, country_spellings, page_file_name, write_corpus,
+    MANIFEST_NAME,
+    TITLE_SUFFIX,
+    build_pools,
+    country_spellings,
+    page_file_name,
+    write_corpus,
 )
 from atlas_graph.uris import slug
 

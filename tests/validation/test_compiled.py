@@ -18,10 +18,12 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SH, SKOS
 
-from atlas_graph.validation import shacl as validate
-from atlas_graph.oxi import term
 from atlas_graph.ingest.pipeline import convert_files, record_files, to_graph
+from atlas_graph.oxi import term
 from atlas_graph.resources import shapes_graph
+from atlas_graph.synth.corpus import MANIFEST_NAME, write_corpus
+from atlas_graph.uris import DEFAULT_BASE, URIs
+from atlas_graph.validation import shacl as validate
 from atlas_graph.validation.compiled import (
     UnsupportedShape,
     ValidationResult,
@@ -29,9 +31,7 @@ from atlas_graph.validation.compiled import (
     compile_shapes,
     rdflib_term,
 )
-from atlas_graph.synth.corpus import MANIFEST_NAME, write_corpus
-from atlas_graph.uris import DEFAULT_BASE, URIs
-from support.example_graph import ATLAS, B, BROKEN, FUNDING_1, KPALIME, ORG, PARTNERSHIP, TOGO, VCARD, valid_graph
+from support.example_graph import ATLAS, BROKEN, FUNDING_1, KPALIME, ORG, PARTNERSHIP, TOGO, VCARD, B, valid_graph
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # rdflib's XSD warns when pytest inspects it
 SHAPES = shapes_graph()
@@ -198,7 +198,7 @@ DATATYPES = [XSD.string, XSD.gYear, XSD.date, XSD.decimal, XSD.integer, XSD.bool
 LEXICAL_FORMS = ["", "abc", "91", "1991", "01991", "-1", "01", "0", "1.50", "1e3", " 5", "Infinity", "2015-09-15",
                  "2015-02-30", "TG", "tg", "FR", "true", "1", "oui", "Togo\n", "Kpalimé"]
 LANGUAGES = ["fr", "en", "FR", "fr-CA", "de", None]
-OTHER_NODES = sorted(set(BASE_GRAPH.subjects()) | set(o for _, _, o in IRI_OBJECT_TRIPLES), key=str) + [
+OTHER_NODES = sorted(set(BASE_GRAPH.subjects()) | {o for _, _, o in IRI_OBJECT_TRIPLES}, key=str) + [
     B["id/theme/santé"], URIRef("mailto:a@b"), URIRef("http://example.org/x")]
 
 

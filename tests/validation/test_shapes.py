@@ -11,8 +11,20 @@ from rdflib.namespace import DCTERMS, RDF, SH, SKOS
 
 from atlas_graph.resources import shapes_graph
 from atlas_graph.validation.shacl import validate, validate_records
-from support.example_graph import (ATLAS, B, BROKEN, DECIMAL, FUNDING_1, KPALIME, ORG, PARTNERSHIP, RECORD_ID,
-                                   TOGO, replaced, valid_graph)
+from support.example_graph import (
+    ATLAS,
+    BROKEN,
+    DECIMAL,
+    FUNDING_1,
+    KPALIME,
+    ORG,
+    PARTNERSHIP,
+    RECORD_ID,
+    TOGO,
+    B,
+    replaced,
+    valid_graph,
+)
 
 
 def split_like_the_store(graph: Graph) -> tuple[Graph, Graph]:

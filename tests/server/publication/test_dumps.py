@@ -22,7 +22,7 @@ def test_index_lists_every_dump_with_size_and_checksum(site):
     assert reply.header("Content-Type").startswith("application/json")
     entries = {entry["name"]: entry for entry in json.loads(reply.body)["dumps"]}
     assert set(entries) == set(FORMATS)
-    for name, entry in entries.items():
+    for _name, entry in entries.items():
         body = site.get(entry["url"]).body
         assert entry["bytes"] == len(body)
         assert entry["sha256"] == hashlib.sha256(body).hexdigest()

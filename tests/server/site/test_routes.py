@@ -160,9 +160,9 @@ def test_collectivities_filter_and_pagination(get, atlas_server):
 
 
 def test_pagination_splits_long_lists(atlas_server, monkeypatch):
-    from atlas_graph.server.site import routes as site
     from atlas_graph.server.app import create_app
     from atlas_graph.server.service import AtlasConfig
+    from atlas_graph.server.site import routes as site
 
     monkeypatch.setattr(site, "PAGE_SIZE", 3)
     client = create_app(AtlasConfig(atlas_server.store, atlas_server.base)).test_client()

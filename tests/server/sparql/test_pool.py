@@ -9,8 +9,8 @@ import os
 import pyoxigraph as ox
 import pytest
 
-from atlas_graph.server.sparql.pool import QueryPool
 from atlas_graph.server.sparql.execution import Dataset, FormatWish, Limits, QueryRejected, SpillingSink
+from atlas_graph.server.sparql.pool import QueryPool
 from atlas_graph.server.sparql.results import QueryTimeout
 
 EX = "http://example.org/"

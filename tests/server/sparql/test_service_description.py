@@ -10,7 +10,11 @@ from rdflib.namespace import RDF, RDFS, VOID
 from atlas_graph.server.sparql.service_description import SD, build_service_description
 from support.paths import SHARED
 from support.sparql_server import TOKEN, AtlasConfig, LiveServer, StoreAtlas, make_app
-from support.w3c_protocol import SERVICE_DESCRIPTION_CHECKS, fetch_service_description, load_service_description_manifest
+from support.w3c_protocol import (
+    SERVICE_DESCRIPTION_CHECKS,
+    fetch_service_description,
+    load_service_description_manifest,
+)
 
 SD_TESTS = load_service_description_manifest(SHARED / "w3c" / "sparql11-service-description" / "manifest.ttl")
 ENDPOINT = "http://data.example/sparql"
