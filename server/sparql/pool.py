@@ -3,7 +3,9 @@
 Oxigraph cannot interrupt a running query, and a thread cannot be stopped: a cartesian product
 would pin a core for hours. So each query runs in a child process of a small pool; when the
 deadline passes the child is killed (SIGKILL) and a fresh one takes its place. Children open
-the store read-only themselves, keep the handle and follow its generations. A small result (the
+the store read-only themselves, keep the handle and follow its generations; a child that opens
+a store says so before it runs the query, and the query's time limit starts then, so that a
+client is never charged for a process that was still starting. A small result (the
 common case: up to :data:`SMALL_RESULT` bytes) comes back through the pipe with the outcome, in
 one message; a larger one spills to a file in the pool's spool folder, which the parent streams
 to the client. The parent names that file in the job, so that it can delete it when it kills
@@ -61,6 +63,7 @@ def _child(conn) -> None:
             if job.store_path not in stores:
                 stores.clear()  # a new generation: let the old handle go
                 stores[job.store_path] = EmbeddedStore(pyoxigraph.Store.read_only(job.store_path))
+                conn.send(("opened", None))
             answer = answer_query(stores[job.store_path], job.query, job.dataset, job.wish, job.limits,
                                   job.base_iri, job.spill, job.small_result)
             conn.send(("ok", answer))
@@ -94,6 +97,7 @@ class _Worker:
         self.process = context.Process(target=_child, args=(child_conn,), daemon=True)
         self.process.start()
         child_conn.close()
+        self.store_path: str | None = None  # the store its child has open, once it said so
 
     def kill(self) -> None:
         self.process.kill()
@@ -152,18 +156,29 @@ class QueryPool:
         worker = self._acquire()
         try:
             worker.conn.send(Job(store_path, query, dataset, wish, limits, base_iri, spill, self.small_result))
-            answered = worker.conn.poll(limits.timeout)
-            status, value = worker.conn.recv() if answered else (None, None)
+            reply = None
+            if worker.store_path != store_path:
+                # the child opens the store first; that is not the query's time
+                reply = worker.conn.recv() if worker.conn.poll(self.wait_for_worker) else "slow"
+                if reply == ("opened", None):
+                    worker.store_path, reply = store_path, None
+                else:  # it could not open the store, and has none open now
+                    worker.store_path = None
+            if reply is None and worker.conn.poll(limits.timeout):
+                reply = worker.conn.recv()
         except (EOFError, OSError):
             self._discard(worker, spill)
             raise RuntimeError("the query process died") from None
         except BaseException:  # interrupted mid-exchange: the process's state is unknown
             self._discard(worker, spill)
             raise
-        if not answered:
+        if reply is None or reply == "slow":
             self._discard(worker, spill)
+            if reply == "slow":
+                raise PoolBusy(f"a query process did not open the store within {self.wait_for_worker:g} s")
             raise QueryTimeout(f"the query ran longer than the {limits.timeout:g} s time limit "
                                "and was stopped; narrow it or add a LIMIT")
+        status, value = reply
         self._idle.put(worker)
         if status == "error":
             raise _rebuild(value)

@@ -24,9 +24,9 @@ JSON_RESULTS = {"Accept": "application/sparql-results+json"}
 def server(tmp_path_factory):
     server = loaded_server(tmp_path_factory.mktemp("timeouts"), "--query-timeout", "2").start()
     try:
-        # every worker gets query processes before anything is timed; a query process that is
-        # still starting when the machine is busy may miss the 2 s limit, so each warm-up query is
-        # tried again (a few times) until it is answered
+        # every worker gets query processes before anything is timed (a process's time limit
+        # starts once it has the store open, see server/sparql/pool.py); on a busy machine a
+        # warm-up query is tried again a few times
         def warm_up(_) -> int:
             for _attempt in range(5):
                 reply = server.sparql_get(SIMPLE)
@@ -35,7 +35,8 @@ def server(tmp_path_factory):
             return reply.status
 
         with ThreadPoolExecutor(16) as pool:
-            assert all(status == 200 for status in pool.map(warm_up, range(32)))
+            statuses = list(pool.map(warm_up, range(32)))
+        assert statuses == [200] * 32, f"warm-up answers: {statuses}; see {server.log}"
         yield server
     finally:
         server.stop()
