@@ -23,11 +23,12 @@ import pyoxigraph as ox
 from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+from atlas_graph.formats import N_TRIPLES, SPARQL_XML
 from atlas_graph.remote.engines import ENGINES, Engine, detect
 from atlas_graph.store.generations import StoreError
 
-SOLUTIONS_TYPE = "application/sparql-results+xml"
-TRIPLES_TYPE = "application/n-triples"
+SOLUTIONS_TYPE = SPARQL_XML.media_type  # what the remote store is asked for, for SELECT and ASK
+TRIPLES_TYPE = N_TRIPLES.media_type  # and for CONSTRUCT and DESCRIBE
 CHUNK_BYTES = 4 << 20  # a graph larger than this is sent in several requests
 CONNECT_TIMEOUT = 10.0  # seconds, for anything that is not a user's query
 

@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from atlas_graph.formats import N_QUADS, N_TRIPLES, TURTLE, RdfSerialization
 from atlas_graph.vocabulary import PREFIXES
 
 
@@ -32,10 +33,16 @@ class Dump:
     records: int  # triples, or quads for N-Quads
 
 
+def dump_name(serialization: RdfSerialization) -> str:
+    """The dump file of a format: ``atlas.nt.gz``."""
+    return f"atlas.{serialization.extension}.gz"
+
+
+NT_DUMP, TTL_DUMP, NQ_DUMP = dump_name(N_TRIPLES), dump_name(TURTLE), dump_name(N_QUADS)
 DUMPS = {  # file name → (media type, title)
-    "atlas.nt.gz": ("application/n-triples", "N-Triples"),
-    "atlas.ttl.gz": ("text/turtle", "Turtle"),
-    "atlas.nq.gz": ("application/n-quads", "N-Quads (one named graph per record)"),
+    NT_DUMP: (N_TRIPLES.media_type, N_TRIPLES.label),
+    TTL_DUMP: (TURTLE.media_type, TURTLE.label),
+    NQ_DUMP: (N_QUADS.media_type, f"{N_QUADS.label} (one named graph per record)"),
 }
 
 
@@ -82,14 +89,14 @@ def write_dumps(store: ox.Store, folder: Path, content: BinaryIO | None = None) 
         receiver, sender = context.Pipe(duplex=False)
         results = Path(checkpoint)
         children = [context.Process(target=_write_triples, args=(
-            snapshot, folder / "atlas.nt.gz", folder / "atlas.ttl.gz", receiver, results))]
+            snapshot, folder / NT_DUMP, folder / TTL_DUMP, receiver, results))]
         if content is None:
-            children.append(context.Process(target=_write_nquads, args=(snapshot, folder / "atlas.nq.gz", sender, results)))
+            children.append(context.Process(target=_write_nquads, args=(snapshot, folder / NQ_DUMP, sender, results)))
         for child in children:
             child.start()
         receiver.close()  # the children hold the ends now: the reader sees the end of the data
         if content is not None:
-            _write_nquads(content, folder / "atlas.nq.gz", sender, results)
+            _write_nquads(content, folder / NQ_DUMP, sender, results)
         sender.close()
         for child in children:
             child.join()
@@ -98,7 +105,7 @@ def write_dumps(store: ox.Store, folder: Path, content: BinaryIO | None = None) 
             raise RuntimeError(f"writing the dumps failed in {', '.join(failed)} (see its error above)")
         quads = json.loads((results / "nquads.json").read_text())
         counts = TripleCounts(**json.loads((results / "triples.json").read_text()))
-    lines = {"atlas.nq.gz": quads, "atlas.nt.gz": counts.triples, "atlas.ttl.gz": counts.triples}
+    lines = {NQ_DUMP: quads, NT_DUMP: counts.triples, TTL_DUMP: counts.triples}
     dumps = []
     for name, (media_type, title) in DUMPS.items():
         path = folder / name

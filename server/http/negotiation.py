@@ -85,12 +85,9 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     return ranges
 
 
-def quality(header: str | None, media_type: str) -> float:
-    """How much the client wants ``media_type`` (1.0 when there is no ``Accept`` header)."""
-    return _quality(parse_accept(header), media_type)
-
-
 def _quality(ranges: Sequence[MediaRange], media_type: str) -> float:
+    """How much the client wants ``media_type``: the q of the most specific range that
+    matches it (1.0 when there is no ``Accept`` header)."""
     if not ranges:
         return 1.0
     matching = [r for r in ranges if r.matches(media_type)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from atlas_graph.server.http.negotiation import UnknownFormat, best_match, negotiate, parse_accept, quality
+from atlas_graph.server.http.negotiation import UnknownFormat, best_match, negotiate, parse_accept
 
 RDF = ["text/turtle", "application/rdf+xml", "application/ld+json"]
 
@@ -36,9 +36,10 @@ def test_range_parameters_must_match():
 
 def test_most_specific_range_decides_quality():
     header = "text/*;q=0.3, text/html;q=0.7, */*;q=0.1"
-    assert quality(header, "text/html") == 0.7
-    assert quality(header, "text/plain") == 0.3
-    assert quality(header, "image/png") == 0.1
+    # text/html is 0.7 (not text/*'s 0.3), text/plain 0.3 (not */*'s 0.1), image/png 0.1
+    assert best_match(["text/plain", "text/html"], header) == "text/html"
+    assert best_match(["image/png", "text/plain"], header) == "text/plain"
+    assert best_match(["image/png"], header) == "image/png"
 
 
 def test_malformed_entries_are_skipped():
