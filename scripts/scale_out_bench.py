@@ -59,12 +59,13 @@ def main() -> None:
     local = store_dir.reader().store
     remote = RemoteStore(args.sparql_url)
     reader = RemoteReader(remote, 120)
-    partnership = next(iter(local.query("SELECT ?p WHERE { ?p a <%sPartnership> } LIMIT 1" % ATLAS,
+    partnership = next(iter(local.query(f"SELECT ?p WHERE {{ ?p a <{ATLAS}Partnership> }} LIMIT 1",
                                         use_default_graph_as_union=True)))["p"]
     entities = {
         "a partnership": partnership,
         "a collectivity": next(iter(local.query(
-            "SELECT ?c WHERE { ?c a <%sForeignCollectivity> } LIMIT 1" % ATLAS, use_default_graph_as_union=True)))["c"],
+            f"SELECT ?c WHERE {{ ?c a <{ATLAS}ForeignCollectivity> }} LIMIT 1",
+            use_default_graph_as_union=True)))["c"],
         "country/fr (most linked)": ox.NamedNode(f"{base}id/country/fr"),
     }
     print("| what | embedded (ms) | remote (ms) |\n|---|---:|---:|")

@@ -159,7 +159,8 @@ class RemoteReader:
         wanted = " ".join(f"<{p}>" for p in predicates)
         for start in range(0, len(iris), LABELS_PER_QUERY):
             subjects = " ".join(f"<{iri}>" for iri in iris[start:start + LABELS_PER_QUERY])
-            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {subjects} }} VALUES ?p {{ {wanted} }} ?s ?p ?o }}")
+            rows = self.query(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {subjects} }} VALUES ?p {{ {wanted} }} ?s ?p ?o }}")
             found.update(ox.Triple(row["s"], row["p"], row["o"]) for row in rows)
         return found
 

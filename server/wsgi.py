@@ -24,7 +24,8 @@ def config_from_environment() -> AtlasConfig:
         raise RuntimeError("set ATLAS_STORE to a store folder made by 'atlas-graph load'")
     state = StoreDir(store).state()
     if not state:
-        raise RuntimeError(f"ATLAS_STORE={store}: no store there; make one with 'atlas-graph load RECORDS --store {store}'")
+        raise RuntimeError(f"ATLAS_STORE={store}: no store there; "
+                           f"make one with 'atlas-graph load RECORDS --store {store}'")
     return AtlasConfig(
         store=Path(store),
         base_uri=state["base_uri"],

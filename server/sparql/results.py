@@ -139,7 +139,7 @@ def _write_json(variables: list[str], rows: Iterator, sink: BinaryIO) -> None:
     batch: list[str] = []
     separator = "\n"
     for row in rows:
-        batch.append(separator + "{" + ",".join([key + _json_term(term) for key, term in zip(keys, row)
+        batch.append(separator + "{" + ",".join([key + _json_term(term) for key, term in zip(keys, row, strict=True)
                                                   if term is not None]) + "}")
         separator = ",\n"
         if len(batch) == JSON_BATCH:
@@ -180,7 +180,7 @@ def _write_xml(variables: list[str], rows: Iterator, sink: BinaryIO) -> None:
     for row in rows:
         cells = "".join(
             f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>"
-            for name, term in zip(variables, row)
+            for name, term in zip(variables, row, strict=True)
             if term is not None
         )
         sink.write(f"<result>{cells}</result>\n".encode())

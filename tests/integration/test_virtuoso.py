@@ -85,7 +85,7 @@ def publish_command(store: Path, virtuoso) -> list[str]:
 def summary_numbers(stderr: str) -> dict[str, int]:
     match = re.search(r"(\d+) graphs \((\d+) triples\): (\d+) sent, (\d+) unchanged, (\d+) dropped", stderr)
     assert match, stderr
-    return dict(zip(["graphs", "triples", "sent", "unchanged", "dropped"], map(int, match.groups())))
+    return dict(zip(["graphs", "triples", "sent", "unchanged", "dropped"], map(int, match.groups()), strict=True))
 
 
 @pytest.fixture(scope="module")
@@ -246,7 +246,8 @@ def test_an_update_with_the_token_reaches_virtuoso(front, remote):
     assert post_update(front, f"INSERT DATA {{ GRAPH <{graph}> {{ <{graph}> a <{ATLAS}Note> }} }}",
                        "front-token") == 204
     assert remote.graph_counts()[graph] == 1
-    assert post_update(front, f"DROP SILENT GRAPH <{graph}>", "front-token") == 204  # Virtuoso: DROP GRAPH needs a CREATE first
+    # Virtuoso: DROP GRAPH needs a CREATE first
+    assert post_update(front, f"DROP SILENT GRAPH <{graph}>", "front-token") == 204
     assert graph not in remote.graph_counts()
 
 
@@ -284,7 +285,8 @@ def test_graphs_replace_through_sparql_update_where_there_is_no_graph_store(virt
     assert generic.graph_store_url is None
     graph = "http://example.org/graph/by-update"
     generic.put_graph(graph, b'<http://example.org/a> <http://example.org/p> "un \\"deux\\"\\n"@fr .\n'
-                             b'<http://example.org/a> <http://example.org/q> "2"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n')
+                             b'<http://example.org/a> <http://example.org/q> '
+                             b'"2"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n')
     generic.put_graph(graph, b'<http://example.org/a> <http://example.org/p> "trois"@fr .\n')
     assert generic.graph_counts()[graph] == 1
     generic.drop_graph(graph)

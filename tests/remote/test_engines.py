@@ -29,7 +29,8 @@ def test_virtuoso_authenticated_endpoints_sit_beside_sparql():
 def test_virtuoso_ask_answers_become_standard_booleans():
     true = ASK_HEAD + b'<result><binding name="__ASK_RETVAL"><literal>1</literal></binding></result></results></sparql>'
     false = ASK_HEAD + b"</results></sparql>"
-    parse = lambda data: ox.parse_query_results(VIRTUOSO.standard_results(data), ox.QueryResultsFormat.XML)
+    def parse(data):
+        return ox.parse_query_results(VIRTUOSO.standard_results(data), ox.QueryResultsFormat.XML)
     assert bool(parse(true)) is True
     assert bool(parse(false)) is False
 

@@ -33,7 +33,8 @@ def get(atlas_server):
 
 
 def count(atlas_server, query: str) -> int:
-    reply = fetch(atlas_server.url(f"sparql?query={quote(query)}"), headers={"Accept": "application/sparql-results+json"})
+    reply = fetch(atlas_server.url(f"sparql?query={quote(query)}"),
+                  headers={"Accept": "application/sparql-results+json"})
     (row,) = json.loads(reply.text)["results"]["bindings"]
     return int(next(iter(row.values()))["value"])
 
@@ -60,7 +61,8 @@ def test_home_is_french_first_and_says_where_the_data_comes_from(get, atlas_serv
 def test_every_page_has_a_labelled_search_box_and_a_skip_link(get):
     for path in ("", "countries", f"page/{KPALIME}", "sparql", "search?q=togo"):
         _, doc = get(path)
-        (form,) = [f for f in doc.iter("form") if f.attrs.get("role") == "search" and f.attrs.get("action") == "/search"][:1]
+        (form,) = [f for f in doc.iter("form")
+                   if f.attrs.get("role") == "search" and f.attrs.get("action") == "/search"][:1]
         (field,) = form.find("input", name="q")
         assert form.find("label", for_=field.attrs["id"]), path
         assert doc.find("a", class_="skip-link")[0].attrs["href"] == "#main" and doc.find("main", id="main")
@@ -168,7 +170,8 @@ def test_pagination_splits_long_lists(atlas_server, monkeypatch):
     client = create_app(AtlasConfig(atlas_server.store, atlas_server.base)).test_client()
     first = parse_html(client.get("/collectivities").get_data(as_text=True))
     second = parse_html(client.get("/collectivities?page=2").get_data(as_text=True))
-    names = lambda doc: [tr.find("a")[0].text() for tr in doc.find("tbody")[0].find("tr")]
+    def names(doc):
+        return [tr.find("a")[0].text() for tr in doc.find("tbody")[0].find("tr")]
     assert len(names(first)) == 3 and names(second) and not set(names(first)) & set(names(second))
     (nav,) = first.find("nav", class_="pagination")
     assert nav.find("a", rel="next")[0].attrs["href"] == "?page=2"
@@ -187,7 +190,8 @@ def test_funders_are_listed_largest_first_with_totals(get):
 def search(get, query: str, **headers):
     reply, doc = get(f"search?q={quote(query)}", **headers)
     assert reply.status == 200
-    return {s.find("h2")[0].attrs["id"]: [a.text() for a in s.iter("a")] for s in doc.find("section", class_="result-group")}
+    return {s.find("h2")[0].attrs["id"]: [a.text() for a in s.iter("a")]
+            for s in doc.find("section", class_="result-group")}
 
 
 def test_search_ignores_accents_and_case_and_groups_by_type(get):
@@ -222,7 +226,8 @@ def test_contacts_are_never_indexed(tmp_path):
 
     store = tmp_path / "store"
     subprocess.run([ATLAS_GRAPH_SCRIPT, "load", TEST_RECORDS / "diplomatic_contacts.txt", "--include-contacts",
-                    "--store", store, "--base-uri", "http://example.org/"], check=True, capture_output=True, cwd=REPO_ROOT)
+                    "--store", store, "--base-uri", "http://example.org/"],
+                   check=True, capture_output=True, cwd=REPO_ROOT)
     client = create_app(AtlasConfig(store, "http://example.org/")).test_client()
     with_contacts = client.get("/sparql?query=" + quote("SELECT * WHERE { ?s ?p \"Lefèvre\" }"),
                                headers={"Accept": "application/sparql-results+json"})
@@ -275,7 +280,8 @@ def test_every_ui_string_the_templates_use_exists_in_both_languages():
     from atlas_graph.server.site.i18n import MESSAGES
 
     templates = (REPO_ROOT / "server" / "templates").glob("*.html")
-    used = {key for path in templates for key in regex.findall(r"""\bt\(\s*["']([\w.]+)["']\s*[,)]""", path.read_text())}
+    call = regex.compile(r"""\bt\(\s*["']([\w.]+)["']\s*[,)]""")
+    used = {key for path in templates for key in call.findall(path.read_text())}
     assert used and used <= set(MESSAGES), used - set(MESSAGES)
     from atlas_graph.server.site.search import GROUPS  # keys the templates build: group.{kind}, kind.{kind}
     assert {f"group.{kind}" for kind in GROUPS} | {"kind.french", "kind.foreign", "kind.organization"} <= set(MESSAGES)

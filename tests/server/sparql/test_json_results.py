@@ -45,7 +45,8 @@ def test_the_writer_matches_the_engine(store, query):
     written = write_solutions(store.query(query, use_default_graph_as_union=True), "application/sparql-results+json",
                               sink, max_rows=1000, deadline=time.monotonic() + 60, timeout=60)
     ours = json.loads(sink.getvalue().decode("utf-8"))
-    engine = json.loads(store.query(query, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON))
+    solutions = store.query(query, use_default_graph_as_union=True)
+    engine = json.loads(solutions.serialize(format=ox.QueryResultsFormat.JSON))
     assert ours == engine
     assert written.rows == len(engine["results"]["bindings"])
 

@@ -212,7 +212,8 @@ TRICKY_SELECT = f"SELECT ?s ?o ?missing WHERE {{ ?s <{EX}p> ?o OPTIONAL {{ ?s <{
 
 def _expected_rows(atlas):
     result = atlas.store().query(TRICKY_SELECT, use_default_graph_as_union=True)
-    return sorted((str(row["s"]), str(row["o"]), row["missing"]) for row in result if not isinstance(row["o"], ox.BlankNode))
+    return sorted((str(row["s"]), str(row["o"]), row["missing"])
+                  for row in result if not isinstance(row["o"], ox.BlankNode))
 
 
 @pytest.mark.parametrize(
@@ -229,7 +230,8 @@ def test_streamed_results_round_trip(tmp_path, format_param, parse_format):
     rows = list(parsed)
     assert len(rows) == 5
     assert sum(isinstance(row["o"], ox.BlankNode) for row in rows) == 1
-    got = sorted((str(row["s"]), str(row["o"]), row["missing"]) for row in rows if not isinstance(row["o"], ox.BlankNode))
+    got = sorted((str(row["s"]), str(row["o"]), row["missing"])
+                 for row in rows if not isinstance(row["o"], ox.BlankNode))
     assert got == _expected_rows(atlas)
 
 
@@ -303,7 +305,8 @@ def test_bad_query_is_400_with_position(tmp_path):
 
 @pytest.mark.parametrize(
     "query_string",
-    [b"query=ASK%20%7B%7D%zz", b"query=ASK%20%7B%7D%FF", b"query=\xff", b"query=ASK%20{}&default-graph-uri=not%20an%20iri"],
+    [b"query=ASK%20%7B%7D%zz", b"query=ASK%20%7B%7D%FF", b"query=\xff",
+     b"query=ASK%20{}&default-graph-uri=not%20an%20iri"],
 )
 def test_malformed_query_strings_are_400(tmp_path, query_string):
     _, client = _client(tmp_path)
@@ -333,7 +336,8 @@ def test_wrong_method_and_media_type(tmp_path):
 
 def test_federated_query_is_refused(tmp_path):
     _, client = _client(tmp_path)
-    response = client.get("/sparql", query_string={"query": "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"})
+    service = "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
+    response = client.get("/sparql", query_string={"query": service})
     assert response.status_code == 400
     assert "SERVICE" in response.text
 

@@ -23,7 +23,8 @@ BASE = "http://data.example/"
 
 def _store(tmp_path, **config):
     atlas = StoreAtlas(tmp_path / "store", AtlasConfig(**config))
-    atlas.update("INSERT DATA { GRAPH <http://g/1> { <http://s> <http://p> 1 } GRAPH <http://g/2> { <http://s> <http://p> 2 } }")
+    atlas.update("INSERT DATA { GRAPH <http://g/1> { <http://s> <http://p> 1 } "
+                 "GRAPH <http://g/2> { <http://s> <http://p> 2 } }")
     return atlas
 
 
