@@ -3,7 +3,9 @@
 Generic and free of Flask so every route can share it. Follows RFC 9110 §12.5.1: each offered
 type gets the quality of the *most specific* media range that matches it (``type/subtype`` beats
 ``type/*`` beats ``*/*``; media-range parameters other than ``q`` must match too); quality 0 means
-"not acceptable"; ties go to the server's order of preference (the order of ``offered``).
+"not acceptable". Equal qualities go to the client's order (the type whose deciding range comes
+first in the header: ``application/rdf+xml,text/html`` is RDF/XML, a browser's ``text/html,…``
+is HTML), and only then to the server's order of preference (the order of ``offered``).
 
 A ``format`` query parameter (for browsers, which cannot set ``Accept``) overrides the header: it
 is either a short name from :data:`FORMAT_NAMES` or a media type. :func:`negotiate` is the one
@@ -85,15 +87,16 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     return ranges
 
 
-def _quality(ranges: Sequence[MediaRange], media_type: str) -> float:
-    """How much the client wants ``media_type``: the q of the most specific range that
-    matches it (1.0 when there is no ``Accept`` header)."""
+def _preference(ranges: Sequence[MediaRange], media_type: str) -> tuple[float, int]:
+    """How much the client wants ``media_type``: the q of the most specific range that matches
+    it, and that range's place in the header (1.0 and 0 when there is no ``Accept`` header)."""
     if not ranges:
-        return 1.0
-    matching = [r for r in ranges if r.matches(media_type)]
+        return 1.0, 0
+    matching = [(r.specificity(), -place, r.q) for place, r in enumerate(ranges) if r.matches(media_type)]
     if not matching:
-        return 0.0
-    return max(matching, key=MediaRange.specificity).q
+        return 0.0, len(ranges)
+    _, place, q = max(matching)
+    return q, -place
 
 
 def best_match(offered: Sequence[str], header: str | None) -> str | None:
@@ -106,11 +109,11 @@ def _best_match(offered: tuple[str, ...], header: str | None) -> str | None:
     """Remembered: clients send the same few headers again and again, and every request
     negotiates (its format, or the format of an error message)."""
     ranges = parse_accept(header)
-    best, best_q = None, 0.0
-    for media_type in offered:
-        q = _quality(ranges, media_type)
-        if q > best_q:
-            best, best_q = media_type, q
+    best, best_key = None, (0.0, 0)
+    for media_type in offered:  # a later type wins only by more quality, or as much earlier in the header
+        q, place = _preference(ranges, media_type)
+        if q > 0 and (best is None or (q, -place) > best_key):
+            best, best_key = media_type, (q, -place)
     return best
 
 

@@ -28,6 +28,21 @@ def test_best_match(accept, expected):
     assert best_match(RDF, accept) == expected
 
 
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("application/rdf+xml,text/html", "application/rdf+xml"),  # an RDF client lists RDF first
+        ("text/html,application/rdf+xml", "text/html"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),  # a browser
+        ("application/ld+json;q=0.5, text/turtle;q=0.5", "application/ld+json"),
+        ("*/*", "text/turtle"),  # one range for all: the server's order
+        ("text/*, application/ld+json", "text/turtle"),  # text/* comes first and decides text/html too
+    ],
+)
+def test_equal_qualities_follow_the_clients_order(accept, expected):
+    assert best_match([*RDF, "text/html"], accept) == expected
+
+
 def test_range_parameters_must_match():
     assert best_match(["text/turtle"], "text/turtle;version=2") is None
     assert best_match(["text/turtle;version=2"], "text/turtle;version=2") == "text/turtle;version=2"
