@@ -12,12 +12,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: serve test bench install system-deps wheel clean
 
-# The query editor (YASGUI) comes from the npm registry and is copied into server/static/vendor/.
+# The query editor (YASGUI), the map (Leaflet) and its basemap (world-atlas, turned into GeoJSON) come
+# from the npm registry and are copied into server/static/vendor/.
 $(STAMP): pyproject.toml $(wildcard package-lock.json)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
-	if [ -f package.json ]; then npm ci --no-audit --no-fund --silent && node scripts/vendor-yasgui.mjs; fi
+	if [ -f package.json ]; then npm ci --no-audit --no-fund --silent && node scripts/vendor-yasgui.mjs && node scripts/vendor-map.mjs; fi
 	$(BIN)/python scripts/build-authorities.py
 	touch $(STAMP)
 

@@ -5,8 +5,9 @@ installed as ``atlas_graph.server``, ``atlas_graph.ontology`` and ``atlas_graph.
 folder is mapped to its package name, and every package below it is found, not listed.
 
 A built package must carry what the install step makes and git does not hold: the query editor
-(YASGUI; ``npm ci`` and ``scripts/vendor-yasgui.mjs`` copy it into ``server/static/vendor/yasgui/``)
-and the authorities the links come from (``scripts/build-authorities.py`` writes
+(YASGUI; ``npm ci`` and ``scripts/vendor-yasgui.mjs`` copy it into ``server/static/vendor/yasgui/``),
+the map (Leaflet and the Natural Earth basemap; ``scripts/vendor-map.mjs`` writes
+``server/static/vendor/leaflet/`` and ``server/static/vendor/basemap/``) and the authorities the links come from (``scripts/build-authorities.py`` writes
 ``atlas_graph/link/data/authorities.sqlite``). Building a wheel without them is refused; an
 editable install serves the source tree and is not checked.
 """
@@ -26,6 +27,9 @@ FOLDERS = {
 BUILT_AT_INSTALL = {
     Path("server/static/vendor/yasgui/yasgui.min.js"): "npm ci && node scripts/vendor-yasgui.mjs",
     Path("server/static/vendor/yasgui/yasgui.min.css"): "npm ci && node scripts/vendor-yasgui.mjs",
+    Path("server/static/vendor/leaflet/leaflet.js"): "npm ci && node scripts/vendor-map.mjs",
+    Path("server/static/vendor/leaflet/leaflet.css"): "npm ci && node scripts/vendor-map.mjs",
+    Path("server/static/vendor/basemap/countries.geojson"): "npm ci && node scripts/vendor-map.mjs",
     Path("atlas_graph/link/data/authorities.sqlite"): "npm ci && python scripts/build-authorities.py",
 }
 
