@@ -136,11 +136,15 @@ def cached(name: str, compute: Callable[[], object]):
     return current_app.extensions[CACHE].get_or_compute(generation().name, name, compute)
 
 
-def named(iri_term, label_term=None) -> Named:
-    iri = iri_term.value
+def path_of(iri: str) -> str:
+    """The part of one of our IRIs after ``B id/`` (another IRI is its own path)."""
     ours = base_uri() + "id/"
-    path = iri[len(ours):] if iri.startswith(ours) else iri
-    return Named(iri, path, label_term.value if label_term is not None else path)
+    return iri[len(ours):] if iri.startswith(ours) else iri
+
+
+def named(iri_term, label_term=None) -> Named:
+    path = path_of(iri_term.value)
+    return Named(iri_term.value, path, label_term.value if label_term is not None else path)
 
 
 def _int(term) -> int:
@@ -203,10 +207,11 @@ def countries(language: str) -> list[CountryRow]:
         label = _best_label(labels.get(country.iri, {}), language, country.path)
         result.append(CountryRow(Named(country.iri, country.path, label), row["iso"].value if "iso" in row else "",
                                  _int(row.get("partnerships")), _int(row.get("collectivities"))))
-    return sorted(result, key=lambda r: _sort_key(r.country.label))
+    return sorted(result, key=lambda r: sort_key(r.country.label))
 
 
-def _sort_key(label: str) -> str:
+def sort_key(label: str) -> str:
+    """``label`` as it sorts for people: case and accents ignored."""
     import unicodedata
 
     return "".join(c for c in unicodedata.normalize("NFD", label.casefold()) if not unicodedata.combining(c))
@@ -226,7 +231,7 @@ def collectivities(kind: str | None) -> list[CollectivityRow]:
         result = [CollectivityRow(named(r["c"], r["label"]), r["french"].value == "true",
                                   named(r["country"], r.get("countryLabel")) if "country" in r else None,
                                   _int(r.get("partnerships"))) for r in rows]
-        return sorted(result, key=lambda r: (_sort_key(r.collectivity.label), r.collectivity.iri))
+        return sorted(result, key=lambda r: (sort_key(r.collectivity.label), r.collectivity.iri))
     everything = cached("collectivities", compute)
     if kind == "french":
         return [r for r in everything if r.french]
@@ -252,7 +257,7 @@ def funders() -> list[FunderRow]:
                             "foreign" if r["foreign"].value == "true" else "organization",
                             _decimal(r.get("total")), _int(r.get("rows")), _int(r.get("partnerships")))
                   for r in rows]
-        return sorted(result, key=lambda r: (-r.total, _sort_key(r.funder.label)))
+        return sorted(result, key=lambda r: (-r.total, sort_key(r.funder.label)))
     return cached("funders", compute)
 
 
@@ -276,8 +281,8 @@ def theme_tree() -> list[ThemeNode]:
             elif node not in parent.children:
                 parent.children.append(node)
         for node in nodes.values():
-            node.children.sort(key=lambda n: _sort_key(n.theme.label))
-        return sorted(roots, key=lambda n: _sort_key(n.theme.label))
+            node.children.sort(key=lambda n: sort_key(n.theme.label))
+        return sorted(roots, key=lambda n: sort_key(n.theme.label))
     return cached("themes", compute)
 
 

@@ -29,6 +29,7 @@ class Panels:
     card_total: int
     funding_total: Decimal | None
     charts: list[Chart]
+    map_partner: str | None = None  # a collectivity's path: its page shows it and its partners on a map
 
 
 def chart(chart_id: str, title_key: str, column_key: str, rows: list[tuple[str, Decimal]]) -> Chart:
@@ -46,4 +47,5 @@ def entity_panels(iri: str) -> Panels:
         charts.append(chart("chart-by-year", "chart.by_year", "col.year", data.by_year))
     if len(data.by_country) > 1 or (data.by_country and data.kind == "french"):
         charts.append(chart("chart-by-country", "chart.by_country", "col.country", data.by_country))
-    return Panels(data.kind, data.cards, data.card_total, data.funding_total, charts)
+    partner = site_data.path_of(iri) if data.kind in ("french", "foreign") else None
+    return Panels(data.kind, data.cards, data.card_total, data.funding_total, charts, partner)

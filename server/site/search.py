@@ -82,6 +82,17 @@ def search(text: str) -> list[Group]:
     return groups
 
 
+def matching_paths(text: str, kind: str) -> set[str]:
+    """The paths of every resource of ``kind`` matching ``text`` as :func:`search` matches it."""
+    match = match_expression(text)
+    if match is None:
+        return set()
+    connection = _index()
+    with _lock:
+        rows = connection.execute("SELECT path FROM docs WHERE docs MATCH ? AND kind = ?", (match, kind)).fetchall()
+    return {path for (path,) in rows}
+
+
 def match_expression(text: str) -> str | None:
     """An FTS5 query from what a person typed: each word a quoted prefix, all required."""
     words = re.findall(r"\w+", text)[:MAX_TERMS]

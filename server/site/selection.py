@@ -1,0 +1,457 @@
+"""The faceted selection of partnerships behind ``/partnerships``, its exports and ``/map``.
+
+One narrow interface: a :class:`Selection` (the filters of a URL, read by :func:`parse`) goes in,
+the selected :class:`Row` s (:func:`select`) and the facet counts (:func:`facets`) come out.
+Everything a filter, a facet or an export needs is in one :class:`Table` per store generation,
+read from the graph by a few simple SPARQL queries joined here (:func:`build_table`) and kept
+in the site's per-generation cache; filtering and counting are then plain Python over it. A
+later reader can build the same :class:`Table` from files written at load time without changing
+the callers.
+
+What each filter means, in SPARQL terms over the union of the graphs (the tests hold the counts
+to these patterns):
+
+- ``country``: ``?p atlas:foreignPartner/atlas:country/atlas:isoCode``;
+- ``department``: ``?p atlas:frenchPartner/atlas:department/atlas:inseeCode``;
+- ``region``: ``?p atlas:frenchPartner/(atlas:region|atlas:department/atlas:region)/atlas:inseeCode``;
+- ``theme``: ``?p (atlas:theme|atlas:otherTheme)/skos:broader*`` the theme;
+- ``status``, ``form``: ``atlas:status``, ``atlas:form``; ``funder``: ``atlas:funding/atlas:funder``;
+- ``partner``: ``atlas:frenchPartner|atlas:foreignPartner``;
+- ``from``, ``to``: ``atlas:signatureYear`` within the bounds (a partnership without one is left
+  out as soon as either bound is given);
+- ``q``: the full-text search of ``/search`` (:mod:`.search`), restricted to partnerships.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+
+from atlas_graph.server.site import data as site_data
+from atlas_graph.server.site import search as full_text
+
+WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+GEONAMES = "https://sws.geonames.org/"
+#: The filters, in the order pages show them; ``from`` and ``to`` are the signature years.
+FILTERS = ("q", "country", "region", "department", "theme", "status", "form", "funder", "partner", "from", "to")
+#: The facets a page counts (``partner`` is a filter only: the map of a collectivity's page).
+FACETS = ("country", "region", "department", "theme", "status", "form", "funder", "year")
+SORTS = ("-year", "year", "title", "-title", "-funding", "funding")
+DEFAULT_SORT = "-year"
+#: At most this many values per facet, the largest counts first (a selected value is always shown).
+FACET_LIMIT = 15
+MAX_TEXT = 200
+
+_PATTERNS = {
+    "country": re.compile(r"[A-Za-z]{2}"),
+    "region": re.compile(r"\d{2}"),
+    "department": re.compile(r"\d{2,3}|2[ABab]"),
+    "theme": re.compile(r"[a-z0-9-]+(/[a-z0-9-]+)*"),
+    "status": re.compile(r"[a-z0-9-]+"),
+    "form": re.compile(r"[a-z0-9-]+"),
+    "funder": re.compile(r"(collectivity|organization)/[^/\s]+(/[^/\s]+)?"),
+    "partner": re.compile(r"collectivity/[a-z]{2}/[^/\s]+"),
+    "from": re.compile(r"\d{4}"),
+    "to": re.compile(r"\d{4}"),
+}
+
+
+class SelectionError(ValueError):
+    """A parameter the selection cannot take: ``reason`` names what is wrong (a message key)."""
+
+    def __init__(self, parameter: str, value: str, reason: str):
+        super().__init__(f"{parameter}={value!r}: {reason}")
+        self.parameter = parameter
+        self.value = value
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The filters of one request (absent ones are None), how to sort and which page."""
+
+    filters: tuple[tuple[str, str], ...] = ()
+    sort: str = DEFAULT_SORT
+    page: int = 1
+
+    def get(self, name: str) -> str | None:
+        return dict(self.filters).get(name)
+
+    def without(self, name: str) -> Selection:
+        """The same selection without the filter ``name``, from its first page."""
+        return replace(self, filters=tuple((k, v) for k, v in self.filters if k != name), page=1)
+
+    def having(self, name: str, value: str) -> Selection:
+        """The same selection with ``name`` set to ``value``, from its first page."""
+        kept = tuple((k, v) for k, v in self.filters if k != name)
+        return replace(self, filters=tuple(sorted((*kept, (name, value)), key=lambda kv: FILTERS.index(kv[0]))),
+                       page=1)
+
+
+def parse(args: Mapping[str, list[str]]) -> Selection:
+    """The selection a query string asks for (``args``: each parameter's values).
+
+    Raises :class:`SelectionError` for a repeated parameter, a value of the wrong shape, an
+    unknown sort or page, or ``from`` after ``to``. A value of the right shape that the graph
+    does not hold (a country without partnerships) is not an error: it selects nothing."""
+    filters = []
+    for name in FILTERS:
+        values = args.get(name, [])
+        if len(values) > 1:
+            raise SelectionError(name, " ".join(values), "repeated")
+        if not values or not values[0].strip():
+            continue
+        value = values[0].strip()
+        if name == "q":
+            value = value[:MAX_TEXT]
+        elif not _PATTERNS[name].fullmatch(value):
+            raise SelectionError(name, value, name)
+        elif name in ("country", "department"):
+            value = value.upper()
+        filters.append((name, value))
+    found = dict(filters)
+    if "from" in found and "to" in found and int(found["from"]) > int(found["to"]):
+        raise SelectionError("from", f"{found['from']} > {found['to']}", "years")
+    sort = _single(args, "sort", DEFAULT_SORT)
+    if sort not in SORTS:
+        raise SelectionError("sort", sort, "sort")
+    page = _single(args, "page", "1")
+    if not page.isdigit() or int(page) < 1:
+        raise SelectionError("page", page, "page")
+    return Selection(tuple(filters), sort, int(page))
+
+
+def _single(args: Mapping[str, list[str]], name: str, default: str) -> str:
+    values = args.get(name, [])
+    if len(values) > 1:
+        raise SelectionError(name, " ".join(values), "repeated")
+    return values[0].strip() if values and values[0].strip() else default
+
+
+# The table --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """A collectivity a partnership names, with what filters and the map need of it."""
+
+    iri: str
+    path: str
+    label: str
+    french: bool
+    country: str | None  # ISO alpha-2
+    latitude: float | None
+    longitude: float | None
+    insee: str | None
+    geonames: str | None
+    departments: frozenset[str]
+    regions: frozenset[str]
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One partnership with every value a filter, a sort or an export reads."""
+
+    iri: str
+    path: str
+    title: str
+    year: int | None  # signature year
+    start: int | None
+    end: str | None  # ISO date
+    status: str | None  # slug
+    form: str | None  # slug
+    themes: tuple[str, ...]  # theme paths below theme/, main theme first
+    theme_closure: frozenset[str]  # the themes and every broader one
+    french: tuple[Place, ...]
+    foreign: tuple[Place, ...]
+    funders: frozenset[str]  # paths below id/
+    funding: Decimal
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        return tuple(sorted({p.country for p in self.foreign if p.country}))
+
+    @property
+    def departments(self) -> frozenset[str]:
+        return frozenset().union(*(p.departments for p in self.french))
+
+    @property
+    def regions(self) -> frozenset[str]:
+        return frozenset().union(*(p.regions for p in self.french))
+
+
+@dataclass
+class Table:
+    """Every partnership as a :class:`Row`, and the labels facets show: ``labels[facet][value]``
+    is ``{language: label}`` ("" for a label without a language)."""
+
+    rows: list[Row]
+    labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    theme_parents: dict[str, str] = field(default_factory=dict)
+
+    def label(self, facet: str, value: str, language: str) -> str:
+        found = self.labels.get(facet, {}).get(value, {})
+        return found.get(language) or found.get("fr") or found.get("") or next(iter(found.values()), value)
+
+
+def table() -> Table:
+    """The current generation's table (built once per generation and worker)."""
+    return site_data.cached("selection-table", build_table)
+
+
+def build_table() -> Table:
+    path = site_data.path_of
+    def pairs(pattern: str) -> list[tuple[str, object]]:
+        return [(r["s"].value, r["o"]) for r in site_data.select(f"SELECT DISTINCT ?s ?o WHERE {{ {pattern} }}")]
+
+    def first(pattern: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for subject, value in sorted(pairs(pattern), key=lambda sv: (sv[0], sv[1].value)):
+            found.setdefault(subject, value.value)
+        return found
+
+    titles = first("?s a atlas:Partnership ; dct:title ?o")
+    years = first("?s a atlas:Partnership ; atlas:signatureYear ?o")
+    starts = first("?s a atlas:Partnership ; atlas:startYear ?o")
+    ends = first("?s a atlas:Partnership ; atlas:endDate ?o")
+    statuses = first("?s a atlas:Partnership ; atlas:status ?o")
+    forms = first("?s a atlas:Partnership ; atlas:form ?o")
+    partnerships = sorted({iri for iri, _ in pairs("?s a atlas:Partnership . BIND(1 AS ?o)")})
+
+    themes: dict[str, list[str]] = defaultdict(list)
+    for predicate in ("theme", "otherTheme"):
+        for subject, theme in sorted(pairs(f"?s atlas:{predicate} ?o"), key=lambda sv: (sv[0], sv[1].value)):
+            if theme.value not in themes[subject]:
+                themes[subject].append(theme.value)
+    parents = {path(child)[len("theme/"):]: path(parent.value)[len("theme/"):]
+               for child, parent in pairs("?s skos:broader ?o . FILTER(CONTAINS(STR(?s), '/id/theme/'))")}
+
+    places = _places(path)
+    partners: dict[str, dict[bool, list[Place]]] = defaultdict(lambda: {True: [], False: []})
+    for predicate, french in (("frenchPartner", True), ("foreignPartner", False)):
+        for subject, partner in sorted(pairs(f"?s atlas:{predicate} ?o"), key=lambda sv: (sv[0], sv[1].value)):
+            place = places.get(partner.value) or Place(partner.value, path(partner.value), path(partner.value),
+                                                        french, None, None, None, None, None,
+                                                        frozenset(), frozenset())
+            partners[subject][french].append(place)
+
+    funding: dict[str, Decimal] = defaultdict(Decimal)
+    for row in site_data.select("SELECT DISTINCT ?p ?f ?amount WHERE { ?p atlas:funding ?f . ?f atlas:amount ?amount }"):
+        funding[row["p"].value] += _decimal(row["amount"].value)
+    funders: dict[str, set[str]] = defaultdict(set)
+    for row in site_data.select("SELECT DISTINCT ?p ?funder WHERE { ?p atlas:funding/atlas:funder ?funder }"):
+        funders[row["p"].value].add(path(row["funder"].value))
+
+    rows = []
+    for iri in partnerships:
+        own_themes = tuple(path(t)[len("theme/"):] for t in themes.get(iri, []))
+        rows.append(Row(iri, path(iri), titles.get(iri, path(iri)), _year(years.get(iri)), _year(starts.get(iri)),
+                        ends.get(iri), _slug(path, statuses.get(iri)), _slug(path, forms.get(iri)), own_themes,
+                        frozenset(_closure(own_themes, parents)), tuple(partners[iri][True]),
+                        tuple(partners[iri][False]), frozenset(funders.get(iri, ())), funding.get(iri, Decimal(0))))
+    return Table(rows, _labels(path), parents)
+
+
+def _places(path) -> dict[str, Place]:
+    rows = site_data.select(f"""
+    SELECT ?c ?label ?french ?iso ?lat ?long ?insee ?match ?department ?region WHERE {{
+      ?c a atlas:Collectivity .
+      BIND(EXISTS {{ ?c a atlas:FrenchCollectivity }} AS ?french)
+      OPTIONAL {{ ?c skos:prefLabel ?label }}
+      OPTIONAL {{ ?c atlas:country/atlas:isoCode ?iso }}
+      OPTIONAL {{ ?c <{WGS84}lat> ?lat ; <{WGS84}long> ?long }}
+      OPTIONAL {{ ?c atlas:inseeCode ?insee }}
+      OPTIONAL {{ ?c skos:exactMatch ?match FILTER(STRSTARTS(STR(?match), "{GEONAMES}")) }}
+      OPTIONAL {{ ?c atlas:department/atlas:inseeCode ?department }}
+      OPTIONAL {{ ?c (atlas:region|atlas:department/atlas:region)/atlas:inseeCode ?region }}
+    }}""")
+    found: dict[str, dict] = {}
+    for row in rows:
+        entry = found.setdefault(row["c"].value, {"label": [], "french": row["french"].value == "true", "iso": [],
+                                                  "point": [], "insee": [], "match": [], "department": set(),
+                                                  "region": set()})
+        for name in ("label", "iso", "insee", "match"):
+            if name in row:
+                entry[name].append(row[name].value)
+        if "lat" in row:
+            try:
+                entry["point"].append((float(row["lat"].value), float(row["long"].value)))
+            except ValueError:
+                pass  # a malformed coordinate places nothing
+        for name in ("department", "region"):
+            if name in row:
+                entry[name].add(row[name].value)
+    places = {}
+    for iri, entry in found.items():
+        point = min(entry["point"]) if entry["point"] else (None, None)
+        geonames = min(entry["match"])[len(GEONAMES):].strip("/") if entry["match"] else None
+        places[iri] = Place(iri, path(iri), min(entry["label"]) if entry["label"] else path(iri), entry["french"],
+                            min(entry["iso"]) if entry["iso"] else None, point[0], point[1],
+                            min(entry["insee"]) if entry["insee"] else None, geonames,
+                            frozenset(entry["department"]), frozenset(entry["region"]))
+    return places
+
+
+def _labels(path) -> dict[str, dict[str, dict[str, str]]]:
+    labels: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
+    concepts = site_data.select("SELECT DISTINCT ?s ?label WHERE { ?s a skos:Concept ; skos:prefLabel ?label }")
+    for row in concepts:
+        kind, _, value = path(row["s"].value).partition("/")
+        if kind in ("theme", "status", "form"):
+            labels[kind][value][row["label"].language or ""] = row["label"].value
+    for row in site_data.select("SELECT DISTINCT ?iso ?label WHERE { ?c a atlas:Country ; atlas:isoCode ?iso ; "
+                                "skos:prefLabel ?label }"):
+        labels["country"][row["iso"].value][row["label"].language or ""] = row["label"].value
+    for facet, link in (("department", "atlas:department"), ("region", "atlas:region")):
+        for row in site_data.select(f"SELECT DISTINCT ?code ?label WHERE {{ ?x {link} ?n . "
+                                    f"?n atlas:inseeCode ?code ; skos:prefLabel ?label }}"):
+            labels[facet][row["code"].value][row["label"].language or ""] = row["label"].value
+    for row in site_data.select("SELECT DISTINCT ?funder ?label WHERE { ?f atlas:funder ?funder . "
+                                "?funder skos:prefLabel ?label }"):
+        labels["funder"][path(row["funder"].value)][row["label"].language or ""] = row["label"].value
+    return {facet: dict(values) for facet, values in labels.items()}
+
+
+def _closure(themes: Iterable[str], parents: dict[str, str]) -> set[str]:
+    found = set()
+    for theme in themes:
+        while theme and theme not in found:
+            found.add(theme)
+            theme = parents.get(theme)
+    return found
+
+
+def _year(text: str | None) -> int | None:
+    found = re.match(r"-?\d{4}", text or "")
+    return int(found.group()) if found else None
+
+
+def _slug(path, iri: str | None) -> str | None:
+    return path(iri).partition("/")[2] if iri else None
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return Decimal(0)
+
+
+# Selecting and counting -------------------------------------------------------------------
+
+
+def _matches(row: Row, name: str, value: str, texts: set[str] | None) -> bool:
+    if name == "q":
+        return texts is not None and row.path in texts
+    if name == "country":
+        return value in row.countries
+    if name == "region":
+        return value in row.regions
+    if name == "department":
+        return value in row.departments
+    if name == "theme":
+        return value in row.theme_closure
+    if name in ("status", "form"):
+        return getattr(row, name) == value
+    if name == "funder":
+        return value in row.funders
+    if name == "partner":
+        return any(p.path == value for p in (*row.french, *row.foreign))
+    if name == "from":
+        return row.year is not None and row.year >= int(value)
+    if name == "to":
+        return row.year is not None and row.year <= int(value)
+    raise AssertionError(name)
+
+
+def select(selection: Selection, source: Table | None = None) -> list[Row]:
+    """Every partnership matching all the filters of ``selection``, in its order."""
+    source = source or table()
+    text = selection.get("q")
+    texts = full_text.matching_paths(text, "partnership") if text else None
+    rows = [row for row in source.rows
+            if all(_matches(row, name, value, texts) for name, value in selection.filters)]
+    return sort(rows, selection.sort)
+
+
+def sort(rows: list[Row], order: str) -> list[Row]:
+    key = order.lstrip("-")
+    descending = order.startswith("-")
+    by_title = sorted(rows, key=lambda r: (site_data.sort_key(r.title), r.iri))
+    if key == "title":
+        return by_title[::-1] if descending else by_title
+    value = (lambda r: r.year) if key == "year" else (lambda r: r.funding)
+    known = [r for r in by_title if value(r) is not None]
+    unknown = [r for r in by_title if value(r) is None]  # always last
+    return sorted(known, key=value, reverse=descending) + unknown
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    values: list[FacetValue]
+    hidden: int  # values left out past FACET_LIMIT
+
+
+def facets(selection: Selection, rows: list[Row], language: str, source: Table | None = None) -> list[Facet]:
+    """For each facet, its values among ``rows`` (the selection's) with their counts.
+
+    The theme facet shows the children of the selected theme (the top of the tree when none is);
+    the year facet counts signature years."""
+    source = source or table()
+    counters: dict[str, Counter] = {name: Counter() for name in FACETS}
+    for row in rows:
+        counters["country"].update(row.countries)
+        counters["region"].update(row.regions)
+        counters["department"].update(row.departments)
+        counters["theme"].update(row.theme_closure)
+        counters["funder"].update(row.funders)
+        for name in ("status", "form"):
+            if getattr(row, name):
+                counters[name][getattr(row, name)] += 1
+        if row.year is not None:
+            counters["year"][str(row.year)] += 1
+    chosen_theme = selection.get("theme")
+    counters["theme"] = Counter({theme: n for theme, n in counters["theme"].items()
+                                 if source.theme_parents.get(theme) == chosen_theme})
+    result = []
+    for name in FACETS:
+        selected = selection.get(name)
+        if name == "year":
+            values = [FacetValue(year, year, n, False) for year, n in sorted(counters[name].items(), reverse=True)]
+            result.append(Facet(name, values, 0))
+            continue
+        ranked = sorted(counters[name].items(), key=lambda vn: (-vn[1], site_data.sort_key(
+            source.label(name, vn[0], language))))
+        shown = ranked[:FACET_LIMIT]
+        if selected and name != "theme" and selected not in dict(shown):
+            shown.append((selected, len(rows)))  # every selected row has it
+        values = [FacetValue(value, source.label(name, value, language), n, value == selected) for value, n in shown]
+        result.append(Facet(name, values, max(0, len(ranked) - FACET_LIMIT)))
+    return result
+
+
+def theme_trail(theme: str, language: str, source: Table | None = None) -> list[FacetValue]:
+    """The selected theme and its broader ones, from the top: how the theme facet was reached."""
+    source = source or table()
+    trail = []
+    current: str | None = theme
+    while current:
+        trail.append(FacetValue(current, source.label("theme", current, language), 0, current == theme))
+        current = source.theme_parents.get(current)
+    return trail[::-1]

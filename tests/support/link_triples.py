@@ -1,0 +1,71 @@
+"""Link triples of the shape "Linked to the world" gives (CONTRACT §1, Links), added to a
+running server's store by SPARQL Update, for the tests of the faceted search and the map.
+
+They are written next to whatever links the loader made: the tests compare the site's counts
+with SPARQL counts on the same store, so they hold whether or not the real links are there too.
+The INSEE codes and coordinates of the real places are real; synthetic French collectivities
+get départements in turn.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from support.live_server import ServeProcess
+
+GRAPH = "urn:test:links"
+PREFIXES = ("PREFIX atlas: <https://w3id.org/atlas-coop/ontology#>\n"
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+            "PREFIX wgs84: <http://www.w3.org/2003/01/geo/wgs84_pos#>\n"
+            "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n")
+#: département code → (name, région code)
+DEPARTMENTS = {"79": ("Deux-Sèvres", "75"), "86": ("Vienne", "75"), "35": ("Ille-et-Vilaine", "53"),
+               "2A": ("Corse-du-Sud", "94")}
+REGIONS = {"75": "Nouvelle-Aquitaine", "53": "Bretagne", "94": "Corse"}
+#: (latitude, longitude) of the département towns the synthetic collectivities are put near
+CENTRES = {"79": (46.32, -0.46), "86": (46.58, 0.34), "35": (48.11, -1.68), "2A": (41.92, 8.74)}
+
+
+def add_links(server: ServeProcess, token: str) -> dict[str, int]:
+    """Département, région and coordinates for most French collectivities, coordinates for most
+    foreign ones; what was added, counted."""
+    base = server.base
+    rows = server.select("""PREFIX atlas: <https://w3id.org/atlas-coop/ontology#>
+        SELECT DISTINCT ?c ?french WHERE { ?c a atlas:Collectivity .
+          BIND(EXISTS { ?c a atlas:FrenchCollectivity } AS ?french) } ORDER BY ?c""")
+    triples = []
+    for code, (name, region) in DEPARTMENTS.items():
+        triples.append(f'<{base}id/department/{code}> atlas:inseeCode "{code}" ; skos:prefLabel "{name}"@fr ; '
+                       f'atlas:region <{base}id/region/{region}> .')
+    for code, name in REGIONS.items():
+        triples.append(f'<{base}id/region/{code}> atlas:inseeCode "{code}" ; skos:prefLabel "{name}"@fr .')
+    added = {"french": 0, "foreign": 0, "department_partners": 0}
+    codes = list(DEPARTMENTS)
+    for n, row in enumerate(rows):
+        iri = row["c"]["value"]
+        french = row["french"]["value"] == "true"
+        if n % 5 == 4 and not iri.endswith(("/fr/bressuire", "/tg/kpalime")):
+            continue  # some collectivities stay unlinked, as in real data
+        if french:
+            code = "79" if iri.endswith("/fr/bressuire") else codes[n % len(codes)]
+            latitude, longitude = CENTRES[code]
+            latitude, longitude = latitude + (n % 7) * 0.05, longitude + (n % 3) * 0.05
+            if "conseil-departemental" in iri:
+                triples.append(f'<{iri}> atlas:department <{base}id/department/{code}> .')
+                added["department_partners"] += 1
+            else:
+                insee = (code + f"{n:03d}")[:5]
+                triples.append(f'<{iri}> atlas:inseeCode "{insee}" ; atlas:department <{base}id/department/{code}> ; '
+                               f'atlas:region <{base}id/region/{DEPARTMENTS[code][1]}> .')
+            added["french"] += 1
+        else:
+            latitude, longitude = 12.65 - (n % 23) * 0.9, -8.0 + (n % 31) * 1.3
+            triples.append(f'<{iri}> skos:exactMatch <https://sws.geonames.org/{2000000 + n}/> .')
+            added["foreign"] += 1
+        triples.append(f'<{iri}> wgs84:lat "{latitude:.4f}"^^xsd:decimal ; wgs84:long "{longitude:.4f}"^^xsd:decimal .')
+    update = PREFIXES + f"INSERT DATA {{ GRAPH <{GRAPH}> {{\n" + "\n".join(triples) + "\n} }"
+    reply = server.request("POST", "/sparql", {"Content-Type": "application/x-www-form-urlencoded",
+                                               "Authorization": f"Bearer {token}"},
+                           urlencode({"update": update}).encode())
+    assert reply.status in (200, 204), reply.text
+    return added
