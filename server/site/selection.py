@@ -373,12 +373,13 @@ def _matches(row: Row, name: str, value: str, texts: set[str] | None) -> bool:
 
 def select(selection: Selection, source: Table | None = None) -> list[Row]:
     """Every partnership matching all the filters of ``selection``, in its order."""
-    source = source or table()
+    return sort(_filter(selection, source or table()), selection.sort)
+
+
+def _filter(selection: Selection, source: Table) -> list[Row]:
     text = selection.get("q")
     texts = full_text.matching_paths(text, "partnership") if text else None
-    rows = [row for row in source.rows
-            if all(_matches(row, name, value, texts) for name, value in selection.filters)]
-    return sort(rows, selection.sort)
+    return [row for row in source.rows if all(_matches(row, name, value, texts) for name, value in selection.filters)]
 
 
 def sort(rows: list[Row], order: str) -> list[Row]:
@@ -409,41 +410,48 @@ class Facet:
 
 
 def facets(selection: Selection, rows: list[Row], language: str, source: Table | None = None) -> list[Facet]:
-    """For each facet, its values among ``rows`` (the selection's) with their counts.
+    """For each facet, its values with their counts; ``rows`` are the selection's.
 
-    The theme facet shows the children of the selected theme (the top of the tree when none is);
-    the year facet counts signature years."""
+    A value's count is the number of partnerships its link selects: for a facet without a filter,
+    the selection's rows that have the value; for a facet with one, the rows of the selection
+    without it (the link replaces the facet's value). The theme facet shows the children of the
+    selected theme (the top of the tree when none is); the year facet counts signature years."""
     source = source or table()
-    counters: dict[str, Counter] = {name: Counter() for name in FACETS}
-    for row in rows:
-        counters["country"].update(row.countries)
-        counters["region"].update(row.regions)
-        counters["department"].update(row.departments)
-        counters["theme"].update(row.theme_closure)
-        counters["funder"].update(row.funders)
-        for name in ("status", "form"):
-            if getattr(row, name):
-                counters[name][getattr(row, name)] += 1
-        if row.year is not None:
-            counters["year"][str(row.year)] += 1
-    chosen_theme = selection.get("theme")
-    counters["theme"] = Counter({theme: n for theme, n in counters["theme"].items()
-                                 if source.theme_parents.get(theme) == chosen_theme})
     result = []
     for name in FACETS:
         selected = selection.get(name)
+        counted = rows if not selected or name == "year" else _filter(selection.without(name), source)
+        counter = _count(counted, name)
         if name == "year":
-            values = [FacetValue(year, year, n, False) for year, n in sorted(counters[name].items(), reverse=True)]
+            values = [FacetValue(year, year, n, False) for year, n in sorted(counter.items(), reverse=True)]
             result.append(Facet(name, values, 0))
             continue
-        ranked = sorted(counters[name].items(), key=lambda vn: (-vn[1], site_data.sort_key(
-            source.label(name, vn[0], language))))
+        if name == "theme":
+            counter = Counter({theme: n for theme, n in counter.items() if source.theme_parents.get(theme) == selected})
+        ranked = sorted(counter.items(), key=lambda vn: (-vn[1], site_data.sort_key(source.label(name, vn[0], language))))
         shown = ranked[:FACET_LIMIT]
         if selected and name != "theme" and selected not in dict(shown):
-            shown.append((selected, len(rows)))  # every selected row has it
+            shown.append((selected, len(rows)))  # the selection itself
         values = [FacetValue(value, source.label(name, value, language), n, value == selected) for value, n in shown]
         result.append(Facet(name, values, max(0, len(ranked) - FACET_LIMIT)))
     return result
+
+
+def _count(rows: list[Row], name: str) -> Counter:
+    counter: Counter = Counter()
+    for row in rows:
+        if name == "country":
+            counter.update(row.countries)
+        elif name in ("region", "department", "funder"):
+            counter.update(getattr(row, name + "s"))
+        elif name == "theme":
+            counter.update(row.theme_closure)
+        elif name in ("status", "form"):
+            if getattr(row, name):
+                counter[getattr(row, name)] += 1
+        elif row.year is not None:
+            counter[str(row.year)] += 1
+    return counter
 
 
 def theme_trail(theme: str, language: str, source: Table | None = None) -> list[FacetValue]:

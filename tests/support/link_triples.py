@@ -9,11 +9,15 @@ get départements in turn.
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
+from support.commands import load, run_atlas_graph
 from support.live_server import ServeProcess
+from support.paths import ALL_RECORDS
 
 GRAPH = "urn:test:links"
+TOKEN = "explore-token"
 PREFIXES = ("PREFIX atlas: <https://w3id.org/atlas-coop/ontology#>\n"
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
             "PREFIX wgs84: <http://www.w3.org/2003/01/geo/wgs84_pos#>\n"
@@ -69,3 +73,15 @@ def add_links(server: ServeProcess, token: str) -> dict[str, int]:
                            urlencode({"update": update}).encode())
     assert reply.status in (200, 204), reply.text
     return added
+
+
+def explore_server(folder: Path, synthetic: int = 240) -> ServeProcess:
+    """A started server over ``synthetic`` synthetic pages, the real page and the test records,
+    with :func:`add_links`' triples: the store the faceted search, exports and map are tested on."""
+    pages = folder / "synth"
+    run_atlas_graph("synth", "--count", str(synthetic), "--seed", "13", "-q", "-o", str(pages))
+    server = ServeProcess(folder / "store", folder / "server.log", "--update-token", TOKEN)
+    load(server.store, server.base, [pages, *ALL_RECORDS])
+    server.start()
+    add_links(server, TOKEN)
+    return server
