@@ -25,9 +25,13 @@ PACKAGE_FOLDERS = {"atlas_graph": "atlas_graph", "server": "atlas_graph/server",
 #: Package data, by kind; the vendored query editor is not in git (npm ci + scripts/vendor-yasgui.mjs).
 PACKAGE_DATA = ["atlas_graph/records/*.txt", "atlas_graph/server/templates/*.html", "atlas_graph/server/static/*.css",
                 "atlas_graph/server/static/*.js", "atlas_graph/ontology/atlas.ttl", "atlas_graph/shapes/atlas.ttl"]
-#: What the install step makes and git does not hold: the query editor and the link authorities.
+#: What the install step makes and git does not hold: the query editor, the map and its basemap,
+#: and the link authorities.
 BUILT_AT_INSTALL = ["atlas_graph/server/static/vendor/yasgui/yasgui.min.js",
                     "atlas_graph/server/static/vendor/yasgui/yasgui.min.css",
+                    "atlas_graph/server/static/vendor/leaflet/leaflet.js",
+                    "atlas_graph/server/static/vendor/leaflet/leaflet.css",
+                    "atlas_graph/server/static/vendor/basemap/countries.geojson",
                     "atlas_graph/link/data/authorities.sqlite"]
 BUILT_BY = "`make wheel` builds it (`make test` does so before running the tests)"
 KPALIME = "collectivity/tg/kpalime"
@@ -100,8 +104,29 @@ def test_the_wheel_holds_every_module_and_data_file_of_the_sources(repo_root: Pa
 
 def test_the_wheel_carries_what_the_install_step_builds(wheel: zipfile.ZipFile):
     missing = sorted(set(BUILT_AT_INSTALL) - shipped_files(wheel))
-    assert not missing, (f"{missing} not in the wheel: build them with `npm ci && node scripts/vendor-yasgui.mjs` "
-                         f"and `python scripts/build-authorities.py` (`make install` does), then rebuild; {BUILT_BY}")
+    assert not missing, (f"{missing} not in the wheel: build them with `npm ci && node scripts/vendor-yasgui.mjs "
+                         f"&& node scripts/vendor-map.mjs` and `python scripts/build-authorities.py` (`make install` "
+                         f"does), then rebuild; {BUILT_BY}")
+    basemap = json.loads(wheel.read("atlas_graph/server/static/vendor/basemap/countries.geojson"))
+    assert basemap["type"] == "FeatureCollection" and len(basemap["features"]) > 150  # Natural Earth's countries
+
+
+def test_a_clean_clone_without_the_install_step_refuses_to_build_and_says_what_to_run(repo_root: Path,
+                                                                                       tmp_path: Path):
+    """A wheel from a fresh clone (what git holds, no npm step) would ship no query editor and no
+    map: the build stops and names the commands to run. (The build backend, setuptools, is fetched
+    by pip as `make wheel` fetches it.)"""
+    clone = tmp_path / "clone"
+    cloned = subprocess.run(["git", "clone", "--quiet", str(repo_root), str(clone)], capture_output=True, text=True)
+    assert cloned.returncode == 0, cloned.stderr
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(tmp_path / "dist"),
+                            str(clone)], capture_output=True, text=True, timeout=600, env=user_environment(tmp_path))
+    output = built.stdout + built.stderr
+    assert built.returncode != 0 and not list((tmp_path / "dist").glob("*.whl")), output[-2000:]
+    for expected in ("server/static/vendor/leaflet/leaflet.js", "server/static/vendor/basemap/countries.geojson",
+                     "server/static/vendor/yasgui/yasgui.min.js", "node scripts/vendor-map.mjs",
+                     "node scripts/vendor-yasgui.mjs", "make install"):
+        assert expected in output, (expected, output[-2000:])
 
 
 # The installed command ----------------------------------------------------------------------
@@ -188,6 +213,15 @@ def test_serve_with_no_arguments_serves_the_bundled_records(installed_command: P
 
         status, _, body = get(port, "/static/vendor/yasgui/yasgui.min.js", "*/*")
         assert status == 200 and body, "the query editor is not served"
+
+        status, _, body = get(port, "/map", "text/html")
+        assert status == 200 and b"map-missing" not in body and b'id="map"' in body, body[:500]
+        for asset in ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "vendor/basemap/countries.geojson",
+                      "map.js"):
+            status, _, body = get(port, f"/static/{asset}", "*/*")
+            assert status == 200 and body, f"{asset} is not served"
+        status, content_type, body = get(port, "/partnerships?format=xlsx", "*/*")
+        assert status == 200 and content_type.startswith("application/vnd.openxmlformats") and body[:2] == b"PK"
     finally:
         server.terminate()  # gunicorn's graceful shutdown
         try:
