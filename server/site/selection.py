@@ -3,10 +3,11 @@
 One narrow interface: a :class:`Selection` (the filters of a URL, read by :func:`parse`) goes in,
 the selected :class:`Row` s (:func:`select`) and the facet counts (:func:`facets`) come out.
 Everything a filter, a facet or an export needs is in one :class:`Table` per store generation,
-read from the graph by a few simple SPARQL queries joined here (:func:`build_table`) and kept
-in the site's per-generation cache; filtering and counting are then plain Python over it. A
-later reader can build the same :class:`Table` from files written at load time without changing
-the callers.
+read from the graph by a few simple SPARQL queries joined here (:func:`build_table`), written
+as JSON into the generation's folder by the first worker that needs it (the others read it),
+and kept in the site's per-generation cache; filtering and counting are then plain Python over
+it. A loader that writes the same file at load time would spare the first request the build,
+without changing the callers.
 
 What each filter means, in SPARQL terms over the union of the graphs (the tests hold the counts
 to these patterns):
@@ -24,11 +25,16 @@ to these patterns):
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from pathlib import Path
 
 from atlas_graph.server.site import data as site_data
 from atlas_graph.server.site import search as full_text
@@ -174,17 +180,22 @@ class Row:
     funders: frozenset[str]  # paths below id/
     funding: Decimal
 
-    @property
+    # Computed once per row (a frozen dataclass keeps a cached_property in its __dict__).
+    @cached_property
     def countries(self) -> tuple[str, ...]:
         return tuple(sorted({p.country for p in self.foreign if p.country}))
 
-    @property
+    @cached_property
     def departments(self) -> frozenset[str]:
         return frozenset().union(*(p.departments for p in self.french))
 
-    @property
+    @cached_property
     def regions(self) -> frozenset[str]:
         return frozenset().union(*(p.regions for p in self.french))
+
+    @cached_property
+    def title_key(self) -> tuple[str, str]:
+        return site_data.sort_key(self.title), self.iri
 
 
 @dataclass
@@ -195,15 +206,70 @@ class Table:
     rows: list[Row]
     labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     theme_parents: dict[str, str] = field(default_factory=dict)
+    #: The facets of the whole table, by language: the page everyone opens first.
+    facets_of_all: dict[str, list] = field(default_factory=dict, repr=False, compare=False)
 
     def label(self, facet: str, value: str, language: str) -> str:
         found = self.labels.get(facet, {}).get(value, {})
         return found.get(language) or found.get("fr") or found.get("") or next(iter(found.values()), value)
 
 
+#: The table of a generation, written in its folder by the first worker that needs it.
+TABLE_FILE = "selection-table.json"
+TABLE_VERSION = 1
+
+
 def table() -> Table:
-    """The current generation's table (built once per generation and worker)."""
-    return site_data.cached("selection-table", build_table)
+    """The current generation's table: read from the generation's folder, else built from the
+    graph and written there (to a temporary name, then renamed, so that concurrent workers never
+    read half a file; a folder that is not writable keeps it in each worker's memory only). Kept
+    per generation and worker."""
+    generation = site_data.generation()
+    return site_data.cached("selection-table", lambda: _read_or_build(generation.path / TABLE_FILE))
+
+
+def _read_or_build(path: Path) -> Table:
+    try:
+        found = table_from_json(json.loads(path.read_text("utf-8")))
+        if found is not None:
+            return found
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        pass  # absent, or left by another version: built again
+    built = build_table()
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        temporary.write_text(json.dumps(table_to_json(built), ensure_ascii=False), "utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+    return built
+
+
+def table_to_json(source: Table) -> dict:
+    places: dict[str, int] = {}
+    listed = []
+    for row in source.rows:
+        for place in (*row.french, *row.foreign):
+            if place.iri not in places:
+                places[place.iri] = len(listed)
+                listed.append([place.iri, place.path, place.label, place.french, place.country, place.latitude,
+                               place.longitude, place.insee, place.geonames, sorted(place.departments),
+                               sorted(place.regions)])
+    rows = [[r.iri, r.path, r.title, r.year, r.start, r.end, r.status, r.form, list(r.themes), sorted(r.theme_closure),
+             [places[p.iri] for p in r.french], [places[p.iri] for p in r.foreign], sorted(r.funders), str(r.funding)]
+            for r in source.rows]
+    return {"version": TABLE_VERSION, "places": listed, "rows": rows, "labels": source.labels,
+            "theme_parents": source.theme_parents}
+
+
+def table_from_json(data: dict) -> Table | None:
+    if data.get("version") != TABLE_VERSION:
+        return None
+    places = [Place(*fields[:9], frozenset(fields[9]), frozenset(fields[10])) for fields in data["places"]]
+    rows = [Row(*fields[:8], tuple(fields[8]), frozenset(fields[9]), tuple(places[i] for i in fields[10]),
+                tuple(places[i] for i in fields[11]), frozenset(fields[12]), Decimal(fields[13]))
+            for fields in data["rows"]]
+    return Table(rows, data["labels"], data["theme_parents"])
 
 
 def build_table() -> Table:
@@ -233,7 +299,7 @@ def build_table() -> Table:
     parents = {path(child)[len("theme/"):]: path(parent.value)[len("theme/"):]
                for child, parent in pairs("?s skos:broader ?o . FILTER(CONTAINS(STR(?s), '/id/theme/'))")}
 
-    places = _places(path)
+    places = _places(pairs, path)
     partners: dict[str, dict[bool, list[Place]]] = defaultdict(lambda: {True: [], False: []})
     for predicate, french in (("frenchPartner", True), ("foreignPartner", False)):
         for subject, partner in sorted(pairs(f"?s atlas:{predicate} ?o"), key=lambda sv: (sv[0], sv[1].value)):
@@ -242,13 +308,17 @@ def build_table() -> Table:
                                                         frozenset(), frozenset())
             partners[subject][french].append(place)
 
+    amounts: dict[str, Decimal] = defaultdict(Decimal)
+    for row_iri, amount in pairs("?s atlas:amount ?o"):
+        amounts[row_iri] += _decimal(amount.value)
+    funder_of: dict[str, set[str]] = defaultdict(set)
+    for row_iri, funder in pairs("?s atlas:funder ?o"):
+        funder_of[row_iri].add(path(funder.value))
     funding: dict[str, Decimal] = defaultdict(Decimal)
-    for row in site_data.select("SELECT DISTINCT ?p ?f ?amount WHERE { ?p atlas:funding ?f . ?f atlas:amount ?amount }"):
-        funding[row["p"].value] += _decimal(row["amount"].value)
     funders: dict[str, set[str]] = defaultdict(set)
-    for row in site_data.select("SELECT DISTINCT ?p ?funder WHERE { ?p atlas:funding/atlas:funder ?funder }"):
-        funders[row["p"].value].add(path(row["funder"].value))
-
+    for partnership, funding_row in pairs("?s atlas:funding ?o"):
+        funding[partnership] += amounts.get(funding_row.value, Decimal(0))
+        funders[partnership] |= funder_of.get(funding_row.value, set())
     rows = []
     for iri in partnerships:
         own_themes = tuple(path(t)[len("theme/"):] for t in themes.get(iri, []))
@@ -259,44 +329,45 @@ def build_table() -> Table:
     return Table(rows, _labels(path), parents)
 
 
-def _places(path) -> dict[str, Place]:
-    rows = site_data.select(f"""
-    SELECT ?c ?label ?french ?iso ?lat ?long ?insee ?match ?department ?region WHERE {{
-      ?c a atlas:Collectivity .
-      BIND(EXISTS {{ ?c a atlas:FrenchCollectivity }} AS ?french)
-      OPTIONAL {{ ?c skos:prefLabel ?label }}
-      OPTIONAL {{ ?c atlas:country/atlas:isoCode ?iso }}
-      OPTIONAL {{ ?c <{WGS84}lat> ?lat ; <{WGS84}long> ?long }}
-      OPTIONAL {{ ?c atlas:inseeCode ?insee }}
-      OPTIONAL {{ ?c skos:exactMatch ?match FILTER(STRSTARTS(STR(?match), "{GEONAMES}")) }}
-      OPTIONAL {{ ?c atlas:department/atlas:inseeCode ?department }}
-      OPTIONAL {{ ?c (atlas:region|atlas:department/atlas:region)/atlas:inseeCode ?region }}
-    }}""")
-    found: dict[str, dict] = {}
-    for row in rows:
-        entry = found.setdefault(row["c"].value, {"label": [], "french": row["french"].value == "true", "iso": [],
-                                                  "point": [], "insee": [], "match": [], "department": set(),
-                                                  "region": set()})
-        for name in ("label", "iso", "insee", "match"):
-            if name in row:
-                entry[name].append(row[name].value)
-        if "lat" in row:
-            try:
-                entry["point"].append((float(row["lat"].value), float(row["long"].value)))
-            except ValueError:
-                pass  # a malformed coordinate places nothing
-        for name in ("department", "region"):
-            if name in row:
-                entry[name].add(row[name].value)
+def _places(pairs, path) -> dict[str, Place]:
+    """Every collectivity with what it links to, from one simple query per property (much faster
+    than one query with an OPTIONAL for each)."""
+    collectivity = "?s a atlas:Collectivity ; "
+
+    def values(pattern: str) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for subject, value in pairs(collectivity + pattern):
+            found[subject].append(value.value)
+        return found
+
+    french = {iri for iri, _ in pairs("?s a atlas:FrenchCollectivity . BIND(1 AS ?o)")}
+    labels = values("skos:prefLabel ?o")
+    isos = values("atlas:country/atlas:isoCode ?o")
+    latitudes, longitudes = values(f"<{WGS84}lat> ?o"), values(f"<{WGS84}long> ?o")
+    insees = values("atlas:inseeCode ?o")
+    matches = values(f'skos:exactMatch ?o FILTER(STRSTARTS(STR(?o), "{GEONAMES}"))')
+    departments = values("atlas:department/atlas:inseeCode ?o")
+    regions = values("atlas:region/atlas:inseeCode ?o")
+    for iri, codes in values("atlas:department/atlas:region/atlas:inseeCode ?o").items():
+        regions[iri].extend(codes)
     places = {}
-    for iri, entry in found.items():
-        point = min(entry["point"]) if entry["point"] else (None, None)
-        geonames = min(entry["match"])[len(GEONAMES):].strip("/") if entry["match"] else None
-        places[iri] = Place(iri, path(iri), min(entry["label"]) if entry["label"] else path(iri), entry["french"],
-                            min(entry["iso"]) if entry["iso"] else None, point[0], point[1],
-                            min(entry["insee"]) if entry["insee"] else None, geonames,
-                            frozenset(entry["department"]), frozenset(entry["region"]))
+    for iri in {iri for iri, _ in pairs(collectivity.rstrip("; ") + " . BIND(1 AS ?o)")}:
+        point = _point(latitudes.get(iri, []), longitudes.get(iri, []))
+        geonames = min(matches[iri])[len(GEONAMES):].strip("/") if iri in matches else None
+        places[iri] = Place(iri, path(iri), min(labels[iri]) if iri in labels else path(iri), iri in french,
+                            min(isos[iri]) if iri in isos else None, point[0], point[1],
+                            min(insees[iri]) if iri in insees else None, geonames,
+                            frozenset(departments.get(iri, ())), frozenset(regions.get(iri, ())))
     return places
+
+
+def _point(latitudes: list[str], longitudes: list[str]) -> tuple[float | None, float | None]:
+    """One (latitude, longitude): the smallest of each when a place has several (never guessed
+    further); none when either is missing or malformed."""
+    try:
+        return (min(map(float, latitudes)), min(map(float, longitudes))) if latitudes and longitudes else (None, None)
+    except ValueError:
+        return None, None
 
 
 def _labels(path) -> dict[str, dict[str, dict[str, str]]]:
@@ -313,8 +384,8 @@ def _labels(path) -> dict[str, dict[str, dict[str, str]]]:
         for row in site_data.select(f"SELECT DISTINCT ?code ?label WHERE {{ ?x {link} ?n . "
                                     f"?n atlas:inseeCode ?code ; skos:prefLabel ?label }}"):
             labels[facet][row["code"].value][row["label"].language or ""] = row["label"].value
-    for row in site_data.select("SELECT DISTINCT ?funder ?label WHERE { ?f atlas:funder ?funder . "
-                                "?funder skos:prefLabel ?label }"):
+    for row in site_data.select("SELECT DISTINCT ?funder ?label WHERE { ?funder a org:Organization ; "
+                                "skos:prefLabel ?label }"):
         labels["funder"][path(row["funder"].value)][row["label"].language or ""] = row["label"].value
     return {facet: dict(values) for facet, values in labels.items()}
 
@@ -385,7 +456,7 @@ def _filter(selection: Selection, source: Table) -> list[Row]:
 def sort(rows: list[Row], order: str) -> list[Row]:
     key = order.lstrip("-")
     descending = order.startswith("-")
-    by_title = sorted(rows, key=lambda r: (site_data.sort_key(r.title), r.iri))
+    by_title = sorted(rows, key=lambda r: r.title_key)
     if key == "title":
         return by_title[::-1] if descending else by_title
     value = (lambda r: r.year) if key == "year" else (lambda r: r.funding)
@@ -417,6 +488,8 @@ def facets(selection: Selection, rows: list[Row], language: str, source: Table |
     without it (the link replaces the facet's value). The theme facet shows the children of the
     selected theme (the top of the tree when none is); the year facet counts signature years."""
     source = source or table()
+    if not selection.filters and language in source.facets_of_all:
+        return source.facets_of_all[language]
     result = []
     for name in FACETS:
         selected = selection.get(name)
@@ -434,6 +507,8 @@ def facets(selection: Selection, rows: list[Row], language: str, source: Table |
             shown.append((selected, len(rows)))  # the selection itself
         values = [FacetValue(value, source.label(name, value, language), n, value == selected) for value, n in shown]
         result.append(Facet(name, values, max(0, len(ranked) - FACET_LIMIT)))
+    if not selection.filters:
+        source.facets_of_all[language] = result
     return result
 
 

@@ -332,3 +332,13 @@ def test_a_map_whose_files_are_missing_says_so(tmp_path):
             assert text in alert.text() and "vendor/leaflet/leaflet.js" in alert.text()
             assert doc.find("a", class_="geojson-link") and doc.find("section", class_="map-list")
             assert not doc.find("div", id="map")
+
+
+def test_the_table_is_written_once_into_the_generation_and_read_back_whole(server):
+    get(server, "/partnerships")
+    written = json.loads((server.store / "current" / faceted.TABLE_FILE).read_text("utf-8"))
+    table = faceted.table_from_json(written)
+    assert len(table.rows) == sparql_count(server, {})
+    assert faceted.table_from_json(faceted.table_to_json(table)) == table
+    bressuire = next(p for r in table.rows for p in r.french if p.path == "collectivity/fr/bressuire")
+    assert bressuire.departments == {"79"} and bressuire.regions == {"75"} and bressuire.located
