@@ -24,6 +24,7 @@ import urllib.parse
 from importlib import metadata
 from pathlib import Path
 
+from . import explore
 from .http_load import alternating_rates
 from .processes import free_port, run_measured, server, wait_for_200
 from .queries import BUSIEST_FRENCH_COLLECTIVITY, HttpRunner, oxigraph_runner, query_mix, rdflib_runner, timed_together
@@ -36,6 +37,7 @@ TARGETS = {"ingest_12000": 20.0, "ingest_120000": 240.0, "rss_120000": 2 * 1024*
            "http_over_raw": 1.3, "rdflib_over_http": 10.0, "data_over_bare": 0.5}
 RDFLIB_MAX_SIZE = 12_000  # rdflib needs minutes and gigabytes beyond
 RDFLIB_TIMEOUT = 120  # seconds per query on rdflib; beyond, a lower bound is reported
+EXPLORE_MAX_SIZE = 12_000  # the targets of /partnerships, its exports and /map are set at 12k
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,6 +146,8 @@ def bench_size(size: int, seed: int, cache: Path, workers: int, quick: bool) -> 
         log(f"/data: {rates['data']:.0f} requests/s, cache off {rates['data_uncached']:.0f}, "
             f"bare Flask {rates['bare']:.0f}")
 
+    if size <= EXPLORE_MAX_SIZE:
+        result["explore"] = explore.measure(store, workers, log)
     if size <= RDFLIB_MAX_SIZE:
         result["rdflib"] = _rdflib(store, queries, quick)
     return result
@@ -275,6 +279,23 @@ def render(results: dict, machine: dict) -> str:
     row("… the same with the response cache off (every request described)",
         lambda s, r: f"{r['data_uncached_rps']:,.0f} ÷ {r['bare_rps']:,.0f} = "
                      f"{r['data_uncached_rps'] / r['bare_rps']:.0%}")
+
+    def explored(key: str, target: float | None = None):
+        def cell(s, r):
+            if "explore" not in r:
+                return "—"
+            return " / ".join(f"{r['explore'][start][key] * 1000:,.0f} ms" + _mark(
+                None if target is None else r["explore"][start][key] <= target) for start in ("cold", "warm"))
+        return cell
+
+    row("/partnerships, one or two filters, p95 incl. first request (cold / warm start)",
+        explored("partnerships_p95", explore.TARGETS["partnerships"]), "≤ 200 ms at 12k")
+    row("… its first request after start (cold / warm start)", explored("first"))
+    row("full-selection CSV export, p95 (cold / warm start)", explored("csv_p95", explore.TARGETS["csv"]),
+        "≤ 2 s at 12k")
+    row("map data: full-selection GeoJSON, p95 (cold / warm start)",
+        explored("geojson_p95", explore.TARGETS["geojson"]), "≤ 500 ms at 12k")
+    row("full-selection XLSX export, slowest of 2 (cold / warm start)", explored("xlsx_max"))
 
     detail = ["", "Query mix, p50 / p95 in ms (HTTP: `POST /sparql`, JSON results; raw: `Store.query` + "
               "JSON serialisation in the benchmark process; rdflib: `Graph.query` on the N-Triples dump):", "",

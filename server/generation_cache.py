@@ -12,17 +12,35 @@ gthread workers serve from several threads).
 Every value the server keeps per generation is in one of these, one per application in
 ``app.extensions``, made by the blueprint that uses it: rendered ``/data`` bodies and labels
 (:mod:`.linked_data.routes`), the site's lists and counts (:mod:`.site.data`) and its search
-index (:mod:`.site.search`).
+index (:mod:`.site.search`). What a worker should compute before its first request asks for it
+(the site's selection table) is listed under ``app.extensions[WARM_UP]`` and run by :func:`warm_up`.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 Value = TypeVar("Value")
+#: Where an app lists the functions (no arguments, run in its app context) that fill its caches.
+WARM_UP = "atlas.warm_up"
+
+
+def warm_up(app) -> None:
+    """Run ``app``'s warm-up functions in a background thread of this process (a freshly forked
+    worker): requests are served meanwhile, and one that needs a value being computed waits for it.
+    A failure is reported and left to the first request to meet again."""
+    def run() -> None:
+        with app.app_context():
+            for function in app.extensions.get(WARM_UP, []):
+                try:
+                    function()
+                except Exception as error:  # noqa: BLE001 - reported; the request that needs it retries
+                    print(f"atlas-graph: warm-up {function.__qualname__} failed: {error}", file=sys.stderr)
+    threading.Thread(target=run, name="atlas-warm-up", daemon=True).start()
 
 
 class GenerationCache(Generic[Value]):

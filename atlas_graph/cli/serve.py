@@ -153,6 +153,11 @@ def _load(files, store: Path, uris: URIs, include_contacts: bool):
 def _gunicorn(app, args: argparse.Namespace) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from atlas_graph.server.generation_cache import warm_up
+
+    def _warm_up(worker) -> None:
+        warm_up(app)
+
     class Server(BaseApplication):
         def load_config(self):
             options = {
@@ -163,6 +168,7 @@ def _gunicorn(app, args: argparse.Namespace) -> None:
                 "timeout": int(args.query_timeout) + 30,
                 "graceful_timeout": 10,
                 "accesslog": "-",
+                "post_worker_init": _warm_up,  # each worker fills its caches before it is asked to
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

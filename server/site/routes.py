@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from atlas_graph.server.generation_cache import GenerationCache
+from atlas_graph.server.generation_cache import WARM_UP, GenerationCache
 from atlas_graph.server.http.errors import HttpError
 from atlas_graph.server.site import data as site_data
 from atlas_graph.server.site import exports
@@ -27,6 +27,7 @@ PAGE_SIZE = 50
 def _make_caches(state) -> None:
     state.app.extensions.setdefault(site_data.CACHE, GenerationCache(site_data.CACHED_RESULTS))
     state.app.extensions.setdefault(full_text.CACHE, GenerationCache(1))
+    state.app.extensions.setdefault(WARM_UP, []).append(faceted.warm_up)
 
 
 @dataclass(frozen=True)

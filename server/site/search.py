@@ -18,6 +18,7 @@ import re
 import sqlite3
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,19 +114,26 @@ def _index() -> sqlite3.Connection:
 
 
 def _build(folder: Path) -> sqlite3.Connection:
-    """The index in ``folder``, else (not writable) in memory."""
-    documents = list(_documents())
-    connection = _open_file(folder, documents)
-    return connection or _fill(sqlite3.connect(":memory:", check_same_thread=False), documents)
+    """The index in ``folder`` (read from the graph only when the file is not there yet), else
+    (not writable) in memory."""
+    documents: list[tuple[str, str, str, str]] = []
+
+    def read() -> list[tuple[str, str, str, str]]:
+        if not documents:
+            documents.extend(_documents())
+        return documents
+
+    connection = _open_file(folder, read)
+    return connection or _fill(sqlite3.connect(":memory:", check_same_thread=False), read())
 
 
-def _open_file(folder: Path, documents: list[tuple[str, str, str, str]]) -> sqlite3.Connection | None:
+def _open_file(folder: Path, documents: Callable[[], list[tuple[str, str, str, str]]]) -> sqlite3.Connection | None:
     path = folder / INDEX_FILE
     try:
         if not path.exists():
             temporary = folder / f"{INDEX_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
             temporary.unlink(missing_ok=True)
-            _fill(sqlite3.connect(temporary), documents).close()
+            _fill(sqlite3.connect(temporary), documents()).close()
             os.replace(temporary, path)
         return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
     except (OSError, sqlite3.Error):

@@ -25,6 +25,7 @@ to these patterns):
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -225,16 +226,45 @@ def table() -> Table:
     read half a file; a folder that is not writable keeps it in each worker's memory only). Kept
     per generation and worker."""
     generation = site_data.generation()
-    return site_data.cached("selection-table", lambda: _read_or_build(generation.path / TABLE_FILE))
+
+    def read_once() -> Table:  # one thread reads or builds it; the others wait for that one
+        with _building:
+            return site_data.cached("selection-table", lambda: _read_or_build(generation.path / TABLE_FILE))
+    return site_data.cached("selection-table", read_once)
+
+
+_building = threading.Lock()
+
+
+def warm_up() -> None:
+    """Read (or build) the current generation's table now: what a new worker does before its first
+    request asks for it (:func:`atlas_graph.server.app.warm_up`)."""
+    table()
 
 
 def _read_or_build(path: Path) -> Table:
+    """The table in ``path``; else built, while the other workers wait on a lock file beside it
+    and then read what this one wrote."""
+    found = _read(path)
+    if found is not None:
+        return found
     try:
-        found = table_from_json(json.loads(path.read_text("utf-8")))
-        if found is not None:
-            return found
+        lock = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 - held until built
+    except OSError:
+        return build_table()  # a folder we cannot write to: each worker builds its own
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _read(path) or _build_and_write(path)
+
+
+def _read(path: Path) -> Table | None:
+    try:
+        return table_from_json(json.loads(path.read_text("utf-8")))
     except (OSError, ValueError, KeyError, TypeError, IndexError):
-        pass  # absent, or left by another version: built again
+        return None  # absent, or left by another version: built again
+
+
+def _build_and_write(path: Path) -> Table:
     built = build_table()
     temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
