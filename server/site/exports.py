@@ -130,32 +130,45 @@ def geojson_pieces(rows: list[Row], page_url: Callable[[str], str]) -> Iterator[
                 counts[place.iri] += 1
                 places[place.iri] = place
     yield b'{"type": "FeatureCollection", "features": ['
-    first = True
-    piece = []
+    features: list[str] = []
+    _piece = _Pieces()
     for iri in sorted(places, key=lambda i: (-counts[i], i)):
         place = places[iri]
-        piece.append(_feature(first, {"type": "Point", "coordinates": [place.longitude, place.latitude]}, {
+        features.append(_feature({"type": "Point", "coordinates": [place.longitude, place.latitude]}, {
             "kind": "collectivity", "uri": place.iri, "name": place.label, "country": place.country,
             "french": place.french, "partnerships": counts[iri], "page": page_url(place.path)}))
-        first = False
-        if len(piece) == ROWS_PER_PIECE:
-            yield "".join(piece).encode()
-            piece = []
+        if len(features) == ROWS_PER_PIECE:
+            yield _piece(features)
     for row in rows:
-        for french in row.french:
-            for foreign in row.foreign:
-                if french.located and foreign.located:
-                    piece.append(_feature(first, {"type": "LineString", "coordinates": [
-                        [french.longitude, french.latitude], [foreign.longitude, foreign.latitude]]}, {
-                        "kind": "partnership", "uri": row.iri, "title": row.title, "from": french.iri,
-                        "to": foreign.iri, "page": page_url(row.path)}))
-                    first = False
-        if len(piece) >= ROWS_PER_PIECE:
-            yield "".join(piece).encode()
-            piece = []
-    yield ("".join(piece) + "]}").encode()
+        located = [(f, g) for f in row.french if f.located for g in row.foreign if g.located]
+        if not located:
+            continue
+        # the partnership's properties once, then one line per pair (faster than a dict per line)
+        shared = json.dumps({"kind": "partnership", "uri": row.iri, "title": row.title, "page": page_url(row.path)},
+                            ensure_ascii=False)[1:-1]
+        for french, foreign in located:
+            features.append(
+                f'{{"type": "Feature", "geometry": {{"type": "LineString", "coordinates": '
+                f'[[{french.longitude}, {french.latitude}], [{foreign.longitude}, {foreign.latitude}]]}}, '
+                f'"properties": {{{shared}, "from": {json.dumps(french.iri)}, "to": {json.dumps(foreign.iri)}}}}}')
+        if len(features) >= ROWS_PER_PIECE:
+            yield _piece(features)
+    yield _piece(features, last=True)
 
 
-def _feature(first: bool, geometry: dict, properties: dict) -> str:
-    return ("" if first else ",") + json.dumps({"type": "Feature", "geometry": geometry, "properties": properties},
-                                               ensure_ascii=False)
+class _Pieces:
+    """Features joined by commas across the pieces of a streamed array."""
+
+    def __init__(self) -> None:
+        self.sent = False
+
+    def __call__(self, features: list[str], last: bool = False) -> bytes:
+        """The features gathered so far (``features`` is emptied), after a comma if some were sent."""
+        text = ("," if self.sent and features else "") + ",".join(features)
+        self.sent = self.sent or bool(features)
+        features.clear()
+        return (text + ("]}" if last else "")).encode()
+
+
+def _feature(geometry: dict, properties: dict) -> str:
+    return json.dumps({"type": "Feature", "geometry": geometry, "properties": properties}, ensure_ascii=False)

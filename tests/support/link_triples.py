@@ -32,11 +32,20 @@ CENTRES = {"79": (46.32, -0.46), "86": (46.58, 0.34), "35": (48.11, -1.68), "2A"
 
 def add_links(server: ServeProcess, token: str) -> dict[str, int]:
     """Département, région and coordinates for most French collectivities, coordinates for most
-    foreign ones; what was added, counted."""
-    base = server.base
+    foreign ones, by one SPARQL Update; what was added, counted."""
     rows = server.select("""PREFIX atlas: <https://w3id.org/atlas-coop/ontology#>
         SELECT DISTINCT ?c ?french WHERE { ?c a atlas:Collectivity .
           BIND(EXISTS { ?c a atlas:FrenchCollectivity } AS ?french) } ORDER BY ?c""")
+    update, added = link_update(server.base, [(r["c"]["value"], r["french"]["value"] == "true") for r in rows])
+    reply = server.request("POST", "/sparql", {"Content-Type": "application/x-www-form-urlencoded",
+                                               "Authorization": f"Bearer {token}"},
+                           urlencode({"update": update}).encode())
+    assert reply.status in (200, 204), reply.text
+    return added
+
+
+def link_update(base: str, collectivities: list[tuple[str, bool]]) -> tuple[str, dict[str, int]]:
+    """The SPARQL Update that links ``collectivities`` (IRI, French?), and what it adds, counted."""
     triples = []
     for code, (name, region) in DEPARTMENTS.items():
         triples.append(f'<{base}id/department/{code}> atlas:inseeCode "{code}" ; skos:prefLabel "{name}"@fr ; '
@@ -45,9 +54,7 @@ def add_links(server: ServeProcess, token: str) -> dict[str, int]:
         triples.append(f'<{base}id/region/{code}> atlas:inseeCode "{code}" ; skos:prefLabel "{name}"@fr .')
     added = {"french": 0, "foreign": 0, "department_partners": 0}
     codes = list(DEPARTMENTS)
-    for n, row in enumerate(rows):
-        iri = row["c"]["value"]
-        french = row["french"]["value"] == "true"
+    for n, (iri, french) in enumerate(collectivities):
         if n % 5 == 4 and not iri.endswith(("/fr/bressuire", "/tg/kpalime")):
             continue  # some collectivities stay unlinked, as in real data
         if french:
@@ -68,11 +75,7 @@ def add_links(server: ServeProcess, token: str) -> dict[str, int]:
             added["foreign"] += 1
         triples.append(f'<{iri}> wgs84:lat "{latitude:.4f}"^^xsd:decimal ; wgs84:long "{longitude:.4f}"^^xsd:decimal .')
     update = PREFIXES + f"INSERT DATA {{ GRAPH <{GRAPH}> {{\n" + "\n".join(triples) + "\n} }"
-    reply = server.request("POST", "/sparql", {"Content-Type": "application/x-www-form-urlencoded",
-                                               "Authorization": f"Bearer {token}"},
-                           urlencode({"update": update}).encode())
-    assert reply.status in (200, 204), reply.text
-    return added
+    return update, added
 
 
 def explore_server(folder: Path, synthetic: int = 240) -> ServeProcess:
