@@ -38,7 +38,7 @@ def warm_up(app) -> None:
             for function in app.extensions.get(WARM_UP, []):
                 try:
                     function()
-                except Exception as error:  # noqa: BLE001 - reported; the request that needs it retries
+                except Exception as error:  # reported; the first request that needs it meets it again
                     print(f"atlas-graph: warm-up {function.__qualname__} failed: {error}", file=sys.stderr)
     threading.Thread(target=run, name="atlas-warm-up", daemon=True).start()
 

@@ -135,8 +135,9 @@ class Links:
         return request.script_root + "/partnerships" + self.query(selection)
 
     def export(self, format_name: str) -> str:
-        return request.script_root + "/partnerships" + self.query(faceted.Selection(self.selection.filters),
-                                                                  format=format_name)
+        """The whole selection (every page) in the page's order, as ``format_name``."""
+        whole = faceted.Selection(self.selection.filters, self.selection.sort)
+        return request.script_root + "/partnerships" + self.query(whole, format=format_name)
 
     def map(self) -> str:
         return request.script_root + "/map" + self.query(faceted.Selection(self.selection.filters))

@@ -249,7 +249,7 @@ def _read_or_build(path: Path) -> Table:
     if found is not None:
         return found
     try:
-        lock = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 - held until built
+        lock = open(path.with_name(path.name + ".lock"), "a")  # held until the table is written
     except OSError:
         return build_table()  # a folder we cannot write to: each worker builds its own
     with lock:

@@ -152,9 +152,13 @@ def test_results_are_paginated_and_sorted(server):
     assert first.find("a", rel="next")
     page_two = first.find("a", rel="next")[0].attrs["href"]
     assert parse_qs(urlsplit(page_two).query) == {"sort": ["-funding"], "page": ["2"]}
-    reply = server.get("/partnerships?sort=-funding&format=csv")
-    amounts = [Decimal(row["funding_total"]) for row in csv.DictReader(io.StringIO(reply.text))]
+    (export,) = [a.attrs["href"] for a in first.find("a") if a.attrs.get("data-format") == "csv"]
+    assert parse_qs(urlsplit(export).query) == {"sort": ["-funding"], "format": ["csv"]}  # every page, in order
+    exported = list(csv.DictReader(io.StringIO(server.get(export).text)))
+    amounts = [Decimal(row["funding_total"]) for row in exported]
     assert amounts == sorted(amounts, reverse=True)
+    shown = [tr.attrs["data-uri"] for tr in first.find("tbody")[0].find("tr")]
+    assert [row["uri"] for row in exported[:len(shown)]] == shown
     titles = [a.text() for a in get(server, "/partnerships?sort=title")[1].find("tbody")[0].iter("a")
               if "/page/partnership/" in a.attrs["href"]]
     assert len(titles) == 50
