@@ -2,6 +2,7 @@
    countries (vendor/basemap/countries.geojson), the selection's GeoJSON on top. Collectivities are
    circles sized by their partnerships in the selection; lines join partners; circles closer than
    CLUSTER_PIXELS at the current zoom are drawn as one numbered cluster, which zooms in on a click.
+   On a collectivity's page the map's focus (its path) is drawn with a dark ring.
    Nothing is fetched from another server unless the deployment configures a tile URL. */
 (function () {
   "use strict";
@@ -70,12 +71,15 @@
           members.forEach(function (feature) {
             var c = feature.geometry.coordinates;
             var p = feature.properties;
+            var focused = config.focus && p.page.slice(-(config.focus.length + 6)) === "/page/" + config.focus;
             L.circleMarker([c[1], c[0]], {
               radius: radius(p.partnerships),
-              color: p.french ? "#1d4f91" : "#a4341d",
-              weight: 1,
+              color: focused ? "#111" : (p.french ? "#1d4f91" : "#a4341d"),
+              fillColor: p.french ? "#1d4f91" : "#a4341d",
+              weight: focused ? 3 : 1,
               fillOpacity: 0.6,
-              className: "atlas-marker " + (p.french ? "atlas-marker-french" : "atlas-marker-foreign")
+              className: "atlas-marker " + (p.french ? "atlas-marker-french" : "atlas-marker-foreign") +
+                         (focused ? " atlas-marker-focus" : "")
             }).bindPopup(function () { return popup(feature); }).bindTooltip(p.name).addTo(markers);
           });
           return;

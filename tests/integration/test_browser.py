@@ -203,6 +203,7 @@ def test_a_click_on_a_marker_leads_to_the_entity_page(exploring, explore):
     assert page.get_by_role("heading", level=1).inner_text() == "Kpalimé"
     wait_for_map(page, "#collectivity-map")  # its small map
     assert page.locator("#collectivity-map path.atlas-marker").count() >= 2
+    assert page.locator("#collectivity-map path.atlas-marker-focus").count() == 1  # Kpalimé itself
     assert exploring.errors == [] and exploring.dialogs == []
 
 
