@@ -83,15 +83,28 @@ def search(text: str) -> list[Group]:
     return groups
 
 
-def matching_paths(text: str, kind: str) -> set[str]:
-    """The paths of every resource of ``kind`` matching ``text`` as :func:`search` matches it."""
+def matching_paths(text: str, kind: str) -> frozenset[str]:
+    """The paths of every resource of ``kind`` matching ``text`` as :func:`search` matches it (the
+    last few answers are kept per generation: a selection's pages and exports ask the same)."""
     match = match_expression(text)
     if match is None:
-        return set()
+        return frozenset()
+    generation = site_data.generation().name
+    key = (generation, match, kind)
+    with _lock:
+        found = _recent_matches.get(key)
+    if found is not None:
+        return found
     connection = _index()
     with _lock:
         rows = connection.execute("SELECT path FROM docs WHERE docs MATCH ? AND kind = ?", (match, kind)).fetchall()
-    return {path for (path,) in rows}
+        found = frozenset(path for (path,) in rows)
+        if any(k[0] != generation for k in _recent_matches):
+            _recent_matches.clear()
+        _recent_matches[key] = found
+        while len(_recent_matches) > RECENT_MATCHES:
+            _recent_matches.pop(next(iter(_recent_matches)))
+    return found
 
 
 def match_expression(text: str) -> str | None:
@@ -103,6 +116,9 @@ def match_expression(text: str) -> str | None:
 # The index --------------------------------------------------------------------------------
 
 _lock = threading.Lock()  # one query at a time on a connection
+#: (generation, match, kind) → paths, oldest first: the answers of :func:`matching_paths`.
+_recent_matches: dict[tuple[str, str, str], frozenset[str]] = {}
+RECENT_MATCHES = 32
 SCHEMA = ('CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, kind UNINDEXED, label, body, '
           'tokenize="unicode61 remove_diacritics 2")')
 

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from atlas_graph.server.site import data as site_data
 from atlas_graph.server.site import search as full_text
+from atlas_graph.server.site.i18n import LANGUAGES
 
 WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 GEONAMES = "https://sws.geonames.org/"
@@ -237,9 +238,13 @@ _building = threading.Lock()
 
 
 def warm_up() -> None:
-    """Read (or build) the current generation's table now: what a new worker does before its first
-    request asks for it (:func:`atlas_graph.server.app.warm_up`)."""
-    table()
+    """Read (or build) the current generation's table and count the facets of the whole of it in
+    each language: what a new worker does before its first request asks for them
+    (:func:`atlas_graph.server.generation_cache.warm_up`)."""
+    source = table()
+    everything = select(Selection(), source)
+    for language in LANGUAGES:
+        facets(Selection(), everything, language, source)
 
 
 def _read_or_build(path: Path) -> Table:
@@ -448,7 +453,7 @@ def _decimal(text: str) -> Decimal:
 # Selecting and counting -------------------------------------------------------------------
 
 
-def _matches(row: Row, name: str, value: str, texts: set[str] | None) -> bool:
+def _matches(row: Row, name: str, value: str, texts: frozenset[str] | None) -> bool:
     if name == "q":
         return texts is not None and row.path in texts
     if name == "country":
