@@ -397,12 +397,15 @@ def _places(pairs, path) -> dict[str, Place]:
 
 
 def _point(latitudes: list[str], longitudes: list[str]) -> tuple[float | None, float | None]:
-    """One (latitude, longitude): the smallest of each when a place has several (never guessed
-    further); none when either is missing or malformed."""
+    """The place's (latitude, longitude); none when either is missing or malformed, or when it has
+    several different ones (separate triples cannot say which latitude goes with which longitude)."""
     try:
-        return (min(map(float, latitudes)), min(map(float, longitudes))) if latitudes and longitudes else (None, None)
+        latitude, longitude = {float(v) for v in latitudes}, {float(v) for v in longitudes}
     except ValueError:
         return None, None
+    if len(latitude) != 1 or len(longitude) != 1:
+        return None, None
+    return latitude.pop(), longitude.pop()
 
 
 def _labels(path) -> dict[str, dict[str, dict[str, str]]]:
