@@ -6,8 +6,16 @@ import argparse
 import sys
 
 from atlas_graph.cli.base import EXIT_OK, EXIT_PROBLEMS, UsageError
-from atlas_graph.cli.convert import add_mapping_arguments, resolve_inputs, resolve_uris
+from atlas_graph.cli.convert import (
+    add_mapping_arguments,
+    authorities_failure,
+    make_linker,
+    report_links,
+    resolve_inputs,
+    resolve_uris,
+)
 from atlas_graph.cli.progress import progress_bar
+from atlas_graph.link.authorities import AuthoritiesError, load_authorities
 from atlas_graph.store.generations import StoreDir, StoreError
 from atlas_graph.store.loader import load
 
@@ -24,8 +32,13 @@ does not conform is rejected with the violations. The store changes all at once:
 is interrupted (Ctrl-C, kill, power loss) leaves it as it was, and servers keep answering
 meanwhile.
 
+The collectivities and countries are linked to the authorities as by 'atlas-graph convert'
+(--links FILE: the curators' decisions). A changed --links file, or authorities of another
+version, re-link the entities without reading the records again.
+
 Exit status: 0 every record stored; 1 some record rejected (the others are stored); 2 usage
-error (including a store locked by another load).
+error (including a store locked by another load, or a --links file with errors); 3 the
+authorities file is missing or unreadable (it is built at install time).
 
 examples:
   atlas-graph load records/ --store var/store
@@ -46,12 +59,17 @@ def run(args: argparse.Namespace) -> int:
     files = resolve_inputs(args)
     store_dir = StoreDir(args.store)
     try:
+        linker = make_linker(load_authorities(), args.links)
         with progress_bar("loading", total=len(files)) as advance:
-            summary = load(files, store_dir, uris, args.include_contacts, args.prune, progress=advance)
+            summary = load(files, store_dir, uris, args.include_contacts, args.prune, progress=advance,
+                           linker=linker)
     except StoreError as exc:
         raise UsageError(str(exc)) from None
+    except AuthoritiesError as exc:
+        return authorities_failure("load", exc)
     for problem in summary.problems:
         print(problem, file=sys.stderr)
+    report_links(summary.links, args.quiet)
     if not args.quiet:
         rate = (summary.converted + summary.unchanged) / summary.seconds if summary.seconds else 0
         print(f"{summary.converted} converted, {summary.rejected} rejected, {summary.unchanged} unchanged, "

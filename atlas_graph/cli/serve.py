@@ -10,7 +10,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from atlas_graph.cli.base import UsageError
+from atlas_graph.cli.convert import authorities_failure, make_linker, report_links
 from atlas_graph.ingest.pipeline import InputError, record_files
+from atlas_graph.link.authorities import AuthoritiesError, load_authorities
+from atlas_graph.link.reconcile import Linker
 from atlas_graph.remote.store import Credentials
 from atlas_graph.store.generations import StoreDir, StoreError
 from atlas_graph.store.loader import load
@@ -25,6 +28,7 @@ With no arguments: the records bundled with atlas-graph are loaded into an embed
 http://localhost:8000/ with that base URI.
 
   --records DIR        load DIR's *.txt into the store first (incremental), then serve
+  --links FILE         with the records: the curators' link decisions (see 'links --help')
   --store DIR          the store folder; alone, serve an existing store without reading records
   --sparql-endpoint URL
                        serve over an external SPARQL 1.1 store (Virtuoso, Fuseki, ...) that
@@ -82,6 +86,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="worker processes (default: 2 per core, at most 4)")
     parser.add_argument("--include-contacts", action="store_true",
                         help="when loading records: also publish contacts' names and e-mails (personal data)")
+    parser.add_argument("--links", metavar="FILE",
+                        help="when loading records: curated link decisions, CSV (see 'atlas-graph links --help')")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -95,6 +101,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--query-timeout must be a positive number of seconds")
     if args.data_cache_mb < 0:
         raise UsageError("--data-cache-mb must be 0 (no cache) or a positive number of MiB")
+    if args.links and args.store and not args.records:
+        raise UsageError("--links applies to the records loaded before serving: add --records DIR, "
+                         "or re-link the store with 'atlas-graph load RECORDS --store DIR --links FILE'")
     store_dir = StoreDir(args.store or default_store())
     if (args.store and not args.records) or args.sparql_endpoint:
         if not store_dir.exists():
@@ -104,7 +113,10 @@ def run(args: argparse.Namespace) -> int:
         if args.base_uri and args.base_uri != base:
             raise UsageError(f"the store was built with base URI {base}; reload it with --base-uri {args.base_uri}")
     else:
-        base = _load_records(args, store_dir)
+        try:
+            base = _load_records(args, store_dir)
+        except AuthoritiesError as exc:
+            return authorities_failure("serve", exc)
     config = AtlasConfig(store=store_dir.path, base_uri=base, update_token=args.update_token,
                          query_timeout=args.query_timeout, sparql_endpoint=args.sparql_endpoint,
                          graph_store_url=args.graph_store,
@@ -133,21 +145,25 @@ def _load_records(args: argparse.Namespace, store_dir: StoreDir) -> str:
     try:
         uris = URIs(base_uri(args.base_uri or os.environ.get("ATLAS_BASE_URI") or f"http://{host}:{args.port}/"))
         files = record_files([args.records or bundled_records()])
+        authorities = load_authorities()
+        linker = make_linker(authorities, args.links)
+        authorities.close()  # the decisions are read: the server's processes never use the file
         # In a child process: the database must never be opened in the process that then forks
         # the server workers (RocksDB's threads do not survive a fork; workers crash at exit).
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
-            summary = child.submit(_load, files, store_dir.path, uris, args.include_contacts).result()
+            summary = child.submit(_load, files, store_dir.path, uris, args.include_contacts, linker).result()
     except (BaseURIError, InputError, StoreError) as exc:
         raise UsageError(str(exc)) from None
     for problem in summary.problems:
         print(problem, file=sys.stderr)
+    report_links(summary.links)
     print(f"atlas-graph: {summary.converted} records loaded, {summary.unchanged} unchanged, "
           f"{summary.rejected} rejected", file=sys.stderr)
     return uris.base
 
 
-def _load(files, store: Path, uris: URIs, include_contacts: bool):
-    return load(files, StoreDir(store), uris, include_contacts=include_contacts)
+def _load(files, store: Path, uris: URIs, include_contacts: bool, linker: Linker):
+    return load(files, StoreDir(store), uris, include_contacts=include_contacts, linker=linker)
 
 
 def _gunicorn(app, args: argparse.Namespace) -> None:

@@ -257,12 +257,20 @@ class Authorities:
 
     The file is opened on the first look-up, not before. One connection serves every thread
     of the process (SQLite serialises them; every statement only reads); a process that forks
-    after a look-up must not use it in the child."""
+    after a look-up must not use it in the child, but a pickled copy may be sent to any
+    process (it is only the path)."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self._connection: sqlite3.Connection | None = None
         self._opening = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        """Pickled (to another process) as its path: the copy opens the file on its first look-up."""
+        return {"path": self.path}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["path"])
 
     def _db(self) -> sqlite3.Connection:
         if self._connection is None:

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from atlas_graph.ingest.mapping import entity_triples
 from atlas_graph.ingest.pipeline import RecordIds, convert_files, shared_entities
+from atlas_graph.link.reconcile import Link, Linker, entities
 from atlas_graph.model import Mention, Problem
 from atlas_graph.oxi import quads
 from atlas_graph.store.bookkeeping import RECORDS_FILE, MentionTable, StoredRecord, read_records, write_records
@@ -62,6 +63,7 @@ class LoadSummary:
     seconds: float = 0.0
     generation: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)  # every entity's links, when the entities were recomputed
 
 
 def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
@@ -161,10 +163,16 @@ def load(
     include_contacts: bool = False,
     prune: bool = False,
     progress: Callable[[int], None] | None = None,
+    linker: Linker | None = None,
 ) -> LoadSummary:
+    """Load ``files`` into the store; with ``linker``, the entities graph carries the links.
+
+    The state of the links (the decisions file, the authorities' versions) is kept with the
+    generation: when it changes, the entities graph is recomputed even if no record did."""
     started = time.monotonic()
     summary = LoadSummary()
     state = store_dir.state()
+    links_state = linker.state() if linker else None  # opens the authorities: a missing file fails here
     same_settings = state.get("base_uri") == uris.base and state.get("include_contacts") == include_contacts
     mentions = MentionTable()
     stored = _stored_records(store_dir, mentions) if same_settings else {}
@@ -215,7 +223,8 @@ def load(
             summary.converted += 1
 
         removed_ids = set(stored) - set(keep)
-        if not new_records and not removed_ids and same_settings and state:
+        same_links = state.get("links") == links_state
+        if not new_records and not removed_ids and same_settings and same_links and state:
             summary.generation = store_dir.current_target()
             summary.triples = store_dir.stats().get("triples", 0)
             summary.seconds = time.monotonic() - started
@@ -238,7 +247,8 @@ def load(
                 store.remove_graph(ox.NamedNode(str(uris.entities_graph())))
             write_records(generation.path / RECORDS_FILE, records)
             del records
-            spool.write(_entities_in_child(generation.path / RECORDS_FILE, uris))
+            entities_nquads, summary.links = _entities_in_child(generation.path / RECORDS_FILE, uris, linker)
+            spool.write(entities_nquads)
             spool.seek(0)
             # One bulk load, of the new records and the recomputed entities graph. lenient: the
             # spool holds only what ox.serialize wrote, so the parser's checks would find nothing
@@ -247,7 +257,7 @@ def load(
             if empty:  # the dumps are written from the spool, without reading the store back
                 spool.seek(0)
                 content = spool
-            generation.state = {"base_uri": uris.base, "include_contacts": include_contacts}
+            generation.state = {"base_uri": uris.base, "include_contacts": include_contacts, "links": links_state}
     summary.generation = store_dir.current_target()
     summary.triples = store_dir.stats().get("triples", 0)
     summary.seconds = time.monotonic() - started
@@ -285,19 +295,23 @@ def _process_all(paths: list[str], base: str, include_contacts: bool, progress) 
             pool.shutdown(cancel_futures=True)
 
 
-def _entities_in_child(records_file: Path, uris: URIs) -> bytes:
+def _entities_in_child(records_file: Path, uris: URIs, linker: Linker | None) -> tuple[bytes, list[Link]]:
     """The shared entities graph, recomputed from the mentions of every record in
-    ``records_file``, as N-Quads (see _as_stored). In a child process: the computation's
-    memory (≈ 450 MB at 120,000 records) is given back to the system before the bulk load."""
+    ``records_file``, as N-Quads (see _as_stored), and the links of its entities. In a child
+    process: the computation's memory (≈ 450 MB at 120,000 records) is given back to the
+    system before the bulk load."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as child:
-        return child.submit(_entities_nquads, str(records_file), uris.base).result()
+        return child.submit(_entities_nquads, str(records_file), uris.base, linker).result()
 
 
-def _entities_nquads(records_file: str, base: str) -> bytes:
+def _entities_nquads(records_file: str, base: str, linker: Linker | None) -> tuple[bytes, list[Link]]:
     uris = URIs(base)
     records = read_records(Path(records_file), MentionTable())
-    entities = ox.Store()
-    entities.extend(quads(entity_triples((Mention(*m) for r in records.values() for m in r.mentions), uris),
-                          uris.entities_graph()))
-    return _as_stored(entities, uris.entities_graph())
+    def mentions():  # twice over the records, never all the mentions in memory at once
+        return (Mention(*m) for r in records.values() for m in r.mentions)
+
+    graph = ox.Store()
+    graph.extend(quads(entity_triples(mentions(), uris, linker), uris.entities_graph()))
+    links = linker.link_all(entities(mentions())) if linker else []  # each entity was linked just above
+    return _as_stored(graph, uris.entities_graph()), links
 

