@@ -257,7 +257,9 @@ def load(
             if empty:  # the dumps are written from the spool, without reading the store back
                 spool.seek(0)
                 content = spool
-            generation.state = {"base_uri": uris.base, "include_contacts": include_contacts, "links": links_state}
+            generation.state = {"base_uri": uris.base, "include_contacts": include_contacts}
+            if links_state is not None:
+                generation.state["links"] = links_state
     summary.generation = store_dir.current_target()
     summary.triples = store_dir.stats().get("triples", 0)
     summary.seconds = time.monotonic() - started
