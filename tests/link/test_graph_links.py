@@ -296,6 +296,8 @@ def test_the_departement_and_region_nodes_dereference_like_the_other_entities(at
     assert f'{node} <http://www.w3.org/2004/02/skos/core#prefLabel> "{name}"@fr .' in reply.text
     assert f"<{atlas_server.base}id/collectivity/fr/bressuire> <https://w3id.org/atlas-coop/ontology#" in reply.text
     assert atlas_server.get(f"/id/{path}", {"Accept": "text/turtle"}).status == 303
+    page = atlas_server.get(f"/page/{path}")
+    assert page.status == 200 and name in page.text
 
 
 def test_a_places_description_holds_its_point(atlas_server):
