@@ -32,7 +32,8 @@ class LinkQuality:
     unknown: list[str] = field(default_factory=list)  # reported, not in the manifest
     repeated: list[str] = field(default_factory=list)  # reported more than once
     unreported: list[str] = field(default_factory=list)  # in the manifest, not reported
-    outcomes: Counter = field(default_factory=Counter)  # (kind, expected, status in the report)
+    outcomes: Counter = field(default_factory=Counter)  # (kind, expected, correct / wrong / the status reported)
+    statuses: Counter = field(default_factory=Counter)  # entities per status in the report
 
     @property
     def precision(self) -> float:
@@ -42,13 +43,6 @@ class LinkQuality:
     @property
     def recall(self) -> float:
         return self.correct / self.expected_linked if self.expected_linked else 1.0
-
-    def per_status(self) -> Counter:
-        """Entities per status in the report."""
-        counts: Counter = Counter()
-        for (_, _, status), n in self.outcomes.items():
-            counts[status] += n
-        return counts
 
     def per_kind(self) -> dict[str, tuple[int, int]]:
         """kind (as the generator meant it) → (linked as expected, with exactly one candidate)."""
@@ -80,6 +74,7 @@ def measure(report_rows: Iterable[Mapping[str, str]], collectivities: Iterable[M
         if wanted is None:
             quality.unknown.append(what)
             continue
+        quality.statuses[row["status"]] += 1
         linked = row["status"] in _LINKED_STATUSES
         if linked and wanted["expected"] == LINKED and row["identifier"] == wanted["identifier"]:
             quality.correct += 1

@@ -75,8 +75,35 @@ def _entities(manifest: dict) -> dict[tuple[str, str], dict]:
 
 def test_no_link_differs_from_the_manifest(quality):
     assert quality.wrong == []
-    assert quality.correct > 300
+    assert quality.correct > 300 and quality.statuses["automatic"] == quality.correct
     assert quality.precision == 1.0
+
+
+def _row(country: str, name: str, kind: str, status: str, identifier: str = "") -> dict[str, str]:
+    authority = "insee" if country == "FR" and kind != "country" else "geonames"
+    return {"country": country, "name": name, "kind": kind, "status": status, "authority": authority,
+            "identifier": identifier, "candidates": ""}
+
+
+def test_the_measure_finds_wrong_missed_repeated_unknown_and_unreported_names():
+    def expected(country, written, kind, status, identifier=None, candidates=()):
+        return {"country": country, "written": written, "kind": kind, "expected": status, "identifier": identifier,
+                "candidates": list(candidates)}
+
+    manifest = [expected("FR", "Bressuire", "commune", LINKED, "79049"),
+                expected("FR", "Saint-Denis", "commune", AMBIGUOUS, candidates=("93066", "97411")),
+                expected("TG", "Kpalimé", "place", LINKED, "2365560"), expected("TG", "Ailleurs", "place", ABSENT)]
+    rows = [_row("FR", "BRESSUIRE", "commune", "automatic", "79049"),
+            _row("FR", "Saint-Denis", "commune", "automatic", "93066"),
+            _row("TG", "Kpalime", "place", "ambiguous"), _row("TG", "KPALIME", "place", "ambiguous"),
+            _row("TG", "Togo", "country", "automatic", "2363686"), _row("FR", "Inconnu", "commune", "not found")]
+    quality = measure(rows, manifest)
+    assert (quality.correct, quality.expected_linked, quality.precision, quality.recall) == (1, 2, 0.5, 0.5)
+    assert quality.wrong == ["FR 'Saint-Denis': linked to 93066, expected ambiguous 93066, 97411"]
+    assert [m.split(":")[0] for m in quality.missed] == ["TG 'Kpalime'"]
+    assert quality.repeated == ["TG 'KPALIME'"] and quality.unknown == ["FR 'Inconnu'"]
+    assert quality.unreported == ["TG ailleurs"]
+    assert quality.per_kind() == {"commune": (1, 1), "place": (0, 1)}
 
 
 def test_recall_is_at_least_95_percent_of_the_names_with_one_candidate(quality):
