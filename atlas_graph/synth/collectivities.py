@@ -260,21 +260,21 @@ class CollectivityDrawer:
 
     # abroad
 
-    def foreign(self, countries: Callable[[], str], invent: Callable[[], str]) -> Collectivity:
+    def foreign(self, countries: Callable[[], str], invent: Callable[[], tuple[str, Kind, str]]) -> Collectivity:
         """A place of a country drawn by ``countries()`` (another one when all of its places are
-        taken); ``invent()`` gives a made-up name."""
+        taken); ``invent()`` gives a made-up name, its kind and its name proper ("Commune de Zorbala", "Zorbala")."""
         invented = self.rng.random() < INVENTED_SHARE
         for _ in range(50):
             country = countries()
             if invented:
-                return self._invented(country, lambda: (invent(), Kind.PLACE, "", False))
+                return self._invented(country, lambda: (*invent(), False))
             order = self._place_order(country)
             for place in order or ():
                 found = self._keep(self._place_forms(place), country, place.identifier)
                 if found:
                     return found
             self._foreign[country] = None
-        return self._invented(country, lambda: (invent(), Kind.PLACE, "", False))
+        return self._invented(country, lambda: (*invent(), False))
 
     def _place_order(self, country: str) -> Iterator | None:
         if country not in self._foreign:
@@ -312,12 +312,13 @@ class CollectivityDrawer:
         return Collectivity(tuple(kept), country, identifier)
 
     def _invented(self, country: str, invent: Callable[[], tuple[str, Kind, str, bool]]) -> Collectivity:
+        """A made-up name that no authority has, whole or without its wording."""
         while True:
             name, kind, proper, worded = invent()
-            if slug(name) not in self.taken and absent_everywhere(proper or name, country, self.authorities) \
+            if slug(name) not in self.taken and absent_everywhere(proper, country, self.authorities) \
                     and absent_everywhere(name, country, self.authorities):
                 self.taken.add(slug(name))
-                return Collectivity((Form(name, kind, proper or name, worded),), country, None)
+                return Collectivity((Form(name, kind, proper, worded),), country, None)
 
 
 def _shuffled(rng: random.Random, items) -> list:

@@ -188,8 +188,9 @@ def build_pools(rng: random.Random, count: int, authorities: Authorities | None 
 
     foreign_prefix = _weighted_pairs(vocab.FOREIGN_PREFIXES)
 
-    def invent_foreign() -> str:
-        return foreign_prefix.draw(rng) + _name_root(rng, vocab.FOREIGN_SYLLABLES, 2, 4)
+    def invent_foreign() -> tuple[str, Kind, str]:
+        proper = _name_root(rng, vocab.FOREIGN_SYLLABLES, 2, 4)
+        return foreign_prefix.draw(rng) + proper, Kind.PLACE, proper
 
     drawer = CollectivityDrawer(rng, authorities, taken)
     french = tuple(drawer.french(invent_french) for _ in range(max(20, round(count * FRENCH_POOL))))
