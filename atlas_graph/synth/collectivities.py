@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -172,6 +173,14 @@ _EPCI_WORDS = (("CA ", "Communauté d'agglomération "), ("CC ", "Communauté de
                ("CU ", "Communauté urbaine "))
 
 
+_EPCI_CONNECTOR = re.compile(r"^(CA|CC|CU) (du |de la |de l'|des |de |d')")
+
+
+def epci_without_connector(name: str) -> str:
+    """"CC du Pays de Mirepoix" → "CC Pays de Mirepoix", as pages often shorten it."""
+    return _EPCI_CONNECTOR.sub(r"\1 ", name)
+
+
 def epci_spelled_out(name: str) -> str:
     """"CA du Grand Annecy" → "Communauté d'agglomération du Grand Annecy"; the name itself
     when it does not start with an abbreviation."""
@@ -256,7 +265,8 @@ class CollectivityDrawer:
             return [Form(f"{word} {name}" if word == "Région" else f"{word} {of_area(name, False)}", kind, name, True)
                     for word in words]
         forms = [Form(name, kind, name, True), Form(epci_spelled_out(name), kind, name, True)]
-        return forms if rng.random() < 0.5 else forms[::-1]
+        forms = forms if rng.random() < 0.5 else forms[::-1]
+        return forms + [Form(epci_without_connector(name), kind, name, True)]
 
     # abroad
 

@@ -285,7 +285,8 @@ class _PageMaker:
 
     def spell(self, name: str) -> str:
         """A collectivity's name as one mention writes it: mostly as is, sometimes in
-        capitals, without accents, in lower case or with a typographic apostrophe."""
+        capitals, without accents, in lower case, with a typographic apostrophe or spaces for
+        hyphens."""
         r = self.rng.random()
         if r < 0.10:
             return (strip_accents(name) if r < 0.06 else name).upper()
@@ -295,6 +296,8 @@ class _PageMaker:
             return name.lower()
         if r < 0.30 and "'" in name:
             return name.replace("'", "’")
+        if r < 0.35:  # "Saint Denis", "Conseil général de Haute Savoie"
+            return name.replace("-", " ")
         return name
 
     def theme(self) -> tuple[str, ...]:

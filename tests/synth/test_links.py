@@ -21,6 +21,7 @@ from atlas_graph.synth.collectivities import (
     LINKED,
     Form,
     epci_spelled_out,
+    epci_without_connector,
     expected_link,
     from_key,
     of_area,
@@ -163,7 +164,8 @@ def test_names_are_written_the_ways_real_pages_write_them(corpus):
     written = [c["written"] for c in manifest["collectivities"]]
     for pattern in (r"^Conseil (départemental|général) ", r"^Département ", r"^(Région|Conseil régional) ",
                     r"^CA ", r"^CC ", r"^Communauté (d'agglomération|de communes) ", r"^St[e]?[- ]",
-                    r"[a-z] \(\w+\)$", r"^(Ville|Commune|Mairie) (de |d'|du |des )", r"^[A-Z' -]{4,}$"):
+                    r"[a-z] \(\w+\)$", r"^(Ville|Commune|Mairie) (de |d'|du |des )", r"^[A-Z' -]{4,}$",
+                    r"^Saint [A-Z]"):
         assert any(re.search(pattern, name) for name in written), pattern
     former = [c for c in manifest["collectivities"] if c["kind"] == "region" and c["identifier"]
               and int(c["identifier"]) in range(21, 75) and c["identifier"] not in ("24", "27", "28", "32", "44",
@@ -253,6 +255,9 @@ def test_vienne_is_ambiguous_between_the_commune_and_the_departement(authorities
     (epci_spelled_out, "CA du Grand Annecy", "Communauté d'agglomération du Grand Annecy"),
     (epci_spelled_out, "CC Faucigny - Glières", "Communauté de communes Faucigny - Glières"),
     (epci_spelled_out, "Bordeaux Métropole", "Bordeaux Métropole"),
+    (epci_without_connector, "CC du Pays de Mirepoix", "CC Pays de Mirepoix"),
+    (epci_without_connector, "CA de l'Auxerrois", "CA Auxerrois"), (epci_without_connector, "CC Faucigny - Glières",
+                                                                    "CC Faucigny - Glières"),
     (from_key, "agome-palime", "Agome-Palime"),
 ])
 def test_how_names_are_worded(function, name, written):
