@@ -371,6 +371,34 @@ class Authorities:
         rows = self._rows("SELECT alpha2, geonameid, name FROM country WHERE alpha2 = ?", alpha2.upper())
         return GeoCountry(*rows[0]) if rows else None
 
+    # every record (what the synthetic corpus draws from)
+
+    def every_commune(self) -> tuple[Commune, ...]:
+        """Every commune, in the order of the file (by INSEE code, as the COG lists them)."""
+        return tuple(Commune(*row) for row in self._rows(f"{_COMMUNE} ORDER BY id"))
+
+    def every_department(self) -> tuple[Department, ...]:
+        return tuple(Department(*row) for row in self._rows("SELECT code, name, region FROM department ORDER BY code"))
+
+    def every_region(self) -> tuple[Region, ...]:
+        """The current régions and those before 2016."""
+        return tuple(Region(*row) for row in self._rows("SELECT code, name, replaced_by FROM region ORDER BY code"))
+
+    def every_epci(self) -> tuple[Epci, ...]:
+        return tuple(Epci(*row) for row in self._rows(
+            "SELECT siren, name, type, population FROM epci ORDER BY siren"))
+
+    def places_in(self, country: str) -> tuple[Place, ...]:
+        """Every place of ``country`` (alpha-2) that has a name key, by geonameid."""
+        return tuple(_place(row) for row in self._rows(
+            f"{_PLACE} WHERE geonameid IN (SELECT geonameid FROM place_key WHERE country = ?) ORDER BY geonameid",
+            country.upper()))
+
+    def place_keys(self, country: str, geonameid: int) -> tuple[str, ...]:
+        """The keys of a place's name and alternate names."""
+        return tuple(row[0] for row in self._rows(
+            "SELECT key FROM place_key WHERE country = ? AND geonameid = ? ORDER BY key", country.upper(), geonameid))
+
     def close(self) -> None:
         if self._connection is not None:
             self._connection.close()

@@ -52,8 +52,19 @@ class Match:
 
 def reconcile(name: str, country: str, authorities: Authorities) -> Match:
     """Match a collectivity's name, as written, in ``country`` (ISO alpha-2): French names
-    against the Code officiel géographique, the others against GeoNames."""
-    return match_reading(read_name(name, country), country.upper(), authorities)
+    against the Code officiel géographique, the others against GeoNames.
+
+    A name that ends in parentheses is first looked for whole: when the authority has it so
+    ("Zürich (Kreis 6)", "Halle (Saale)"), what the parentheses say is part of the name, and
+    dropping it would link another place (Zürich) or make the name ambiguous (Halle)."""
+    country = country.upper()
+    reading = read_name(name, country)
+    whole = read_name(name, country, whole=True)
+    if whole.literal_key != reading.literal_key:
+        match = match_reading(whole, country, authorities)
+        if match.status in (Status.AUTOMATIC, Status.AMBIGUOUS):
+            return match
+    return match_reading(reading, country, authorities)
 
 
 _DEPARTMENT_CODE = re.compile(r"^(\d{2,3}|2[ab])$")

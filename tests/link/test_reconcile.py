@@ -130,6 +130,26 @@ def test_french_collectivities_of_every_kind(name, kind, identifier, authorities
     assert (type(match.target), match.target.identifier) == (kind, identifier)
 
 
+@pytest.mark.parametrize("name, country, identifier", [
+    ("Zürich (Kreis 6)", "CH", "6295550"),  # a district of Zürich: not the city, 2657896
+    ("Halle (Saale)", "DE", "2911522"),  # without its parentheses, one of five Halle
+    ("CA du Grand Avignon (COGA)", "FR", "248400251"),
+    ("Communauté d'agglomération du Grand Avignon (COGA)", "FR", "248400251"),
+    ("Tours Métropole Val de Loire", "FR", "243700754"),
+    ("Eurométropole de Strasbourg", "FR", "246700488"),
+])
+def test_names_the_authorities_write_with_parentheses_or_inner_wording(name, country, identifier, authorities):
+    match = reconcile(name, country, authorities)
+    assert match.status is Status.AUTOMATIC, match
+    assert match.target.identifier == identifier
+
+
+def test_parentheses_that_are_not_part_of_a_name_still_narrow_it(authorities):
+    assert reconcile("Kpalimé (Kloto)", "TG", authorities).target.identifier == "2365560"
+    assert reconcile("Saint-Denis (93)", "FR", authorities).target.identifier == "93066"
+    assert reconcile("Zürich (Kreis 99)", "CH", authorities).target.identifier == "2657896"
+
+
 def test_former_regions_point_to_their_successor(authorities):
     successors = {name: reconcile(f"Région {name}", "FR", authorities).target.replaced_by
                   for name in ("Poitou-Charentes", "Limousin", "Aquitaine", "Alsace", "Picardie", "Midi-Pyrénées")}
