@@ -6,6 +6,10 @@ process tree); its report is measured against the manifest's expected links
 (:func:`atlas_graph.synth.link_quality.measure`): precision, recall, counts per status and per
 kind. Reconciliation alone (:func:`atlas_graph.link.reconcile.link_entities` on the corpus's
 entities, the records parsed and mapped beforehand) is timed in this process.
+
+What linking costs the ingest: ``atlas-graph load`` into a fresh store with linking (as users run
+it) and without (:mod:`benchmarks.load_unlinked`, the same load with ``linker=None``), taking
+turns, each the best of its rounds (wall time, and peak PSS of the process tree).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -24,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench-linking:begin (written by `make bench`) -->", "<!-- bench-linking:end -->"
 ATLAS = [sys.executable, "-m", "atlas_graph"]
-TARGETS = {"precision": 1.0, "recall": 0.95}
+TARGETS = {"precision": 1.0, "recall": 0.95, "ingest_time": 0.15, "ingest_memory": 100 * 2**20}
 
 
 def bench_linking(corpus: Path, work: Path) -> dict:
@@ -57,6 +62,23 @@ def bench_linking(corpus: Path, work: Path) -> dict:
             "links_peak_pss": memory.peak, "reconcile_s": reconcile_s, "reconciled": len(found)}
 
 
+def bench_ingest_cost(corpus: Path, work: Path, rounds: int = 2) -> dict:
+    """``load`` of ``corpus`` into a fresh store with and without linking, ``rounds`` times each
+    in turns: the best wall time and the lowest peak memory of each."""
+    commands = {"linked": lambda store: [*ATLAS, "load", str(corpus), "--store", str(store), "-q"],
+                "unlinked": lambda store: [sys.executable, "-m", "benchmarks.load_unlinked", str(corpus), str(store)]}
+    runs: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            store = work / f"ingest-{name}"
+            shutil.rmtree(store, ignore_errors=True)
+            seconds, memory, _ = run_measured(command(store), timeout=3600)
+            runs[name].append((seconds, memory.peak))
+            shutil.rmtree(store, ignore_errors=True)
+    return {name: {"seconds": min(s for s, _ in measured), "peak_pss": min(m for _, m in measured),
+                   "rounds": measured} for name, measured in runs.items()}
+
+
 def _mark(ok: bool) -> str:
     return " ✅" if ok else " ❌"
 
@@ -85,6 +107,19 @@ def render(result: dict, about: str) -> str:
         f"| reconciliation alone ({result['reconciled']:,} entities with their countries) | "
         f"{result['reconcile_s']:.2f} s ({result['reconciled'] / result['reconcile_s']:,.0f} entities/s) | |",
     ]
+    if "ingest" in result:
+        linked, unlinked = result["ingest"]["linked"], result["ingest"]["unlinked"]
+        extra_time = linked["seconds"] / unlinked["seconds"] - 1
+        extra_memory = linked["peak_pss"] - unlinked["peak_pss"]
+        rounds = len(linked["rounds"])
+        rows += [
+            f"| `load`, fresh store, with ÷ without linking (best of {rounds} each, in turns) | "
+            f"{linked['seconds']:.1f} s ÷ {unlinked['seconds']:.1f} s = {extra_time:+.1%}"
+            f"{_mark(extra_time <= TARGETS['ingest_time'])} | ≤ +15 % |",
+            f"| … peak memory of the load's process tree (PSS), with − without | "
+            f"{linked['peak_pss'] / 2**20:,.0f} − {unlinked['peak_pss'] / 2**20:,.0f} MiB = "
+            f"{extra_memory / 2**20:+,.0f} MiB{_mark(extra_memory <= TARGETS['ingest_memory'])} | ≤ +100 MB |",
+        ]
     return "\n".join([about, "", "| linking | measured | target |", "|---|---|---|", *rows])
 
 
@@ -122,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = _corpus(args.size, args.seed, cache)
     load_before = _wait_for_quiet(args.max_wait)
     result = bench_linking(corpus, cache)
+    result["ingest"] = bench_ingest_cost(corpus, cache)
     table = render(result, about_run(result, machine_info(load_before, os.getloadavg()[0])))
     print(table)
     (cache / "linking.json").write_text(json.dumps({"date": dt.datetime.now().isoformat(), **result}, indent=1))
