@@ -16,10 +16,12 @@ Children start from a forkserver, never from a fork of the (multi-threaded) serv
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import multiprocessing
 import os
 import queue
+import signal
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from atlas_graph.server.sparql.execution import SMALL_RESULT, Answer, Dataset, F
 from atlas_graph.server.sparql.results import QueryTimeout
 
 _PRELOAD = ["atlas_graph.server.sparql.execution", "pyoxigraph"]
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class PoolBusy(Exception):
@@ -47,8 +50,23 @@ class Job:
     small_result: int
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent (the forkserver, which ends with the server
+    worker) ends, whatever this process is doing then: a query running in Oxigraph does not
+    read its pipe, so a stopped server would otherwise leave it running until it ends."""
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the pipe's end still stops an idle process
+        return
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(0)
+
+
 def _child(conn) -> None:
     """A query process: run jobs until the pipe closes."""
+    _die_with_parent()
     import pyoxigraph
 
     from atlas_graph.server.sparql.execution import EmbeddedStore, answer_query
