@@ -204,9 +204,14 @@ class _Spool:
         return out
 
     def close(self) -> None:
-        self.file.close()
-        if self._copy:
-            self._copy.close()
+        """Close (and so delete) the spool. A write buffered still and failing now loses
+        nothing: the spool's content was read already, or the load failed before."""
+        for file in (self.file, self._copy):
+            try:
+                if file:
+                    file.close()
+            except OSError:
+                pass
 
 
 @dataclass
