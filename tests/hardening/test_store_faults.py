@@ -19,7 +19,7 @@ import pytest
 
 from atlas_graph.store.generations import StoreDir
 from support.commands import ATLAS_GRAPH_SCRIPT, clean_environment
-from support.hardening import Server, process_tree
+from support.hardening import TOKEN, Server, process_tree
 from support.paths import REPO_ROOT
 
 PARTNERSHIPS = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a <https://w3id.org/atlas-coop/ontology#Partnership> }"
@@ -217,26 +217,48 @@ ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 
 
 def test_sigterm_answers_the_requests_in_flight_and_leaves_no_process(tmp_path, corpora):
+    """An endless query (stopped at its time limit) and an update (whose dumps are written by
+    child processes) are in flight when gunicorn gets SIGTERM: both are answered, and every
+    process seen in the server's tree meanwhile is gone once it has stopped."""
     records, _ = corpora
-    server = Server(tmp_path, "--query-timeout", "4")
+    server = Server(tmp_path, "--query-timeout", "4", "--update-token", TOKEN)
     assert atlas_graph("load", records, "--store", server.store, "--base-uri", server.base, "-q").returncode == 0
     server.start()
+    seen: dict[int, str] = {}
+    watching = threading.Event()
+
+    def watch() -> None:  # every process of the tree, however short-lived (dump children)
+        while not watching.is_set():
+            seen.update(start_times(process_tree(server.process.pid)))
+            time.sleep(0.02)
+
     try:
         assert partnerships(server) == 300  # the query processes exist now
-        replies = []
-        in_flight = threading.Thread(target=lambda: replies.append(server.sparql_get(ENDLESS, timeout=30)))
-        in_flight.start()
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        replies: dict[str, object] = {}
+        query = threading.Thread(target=lambda: replies.update(query=server.sparql_get(ENDLESS, timeout=30)))
+        insert = f"INSERT DATA {{ GRAPH <{server.base}graph/note> {{ <{server.base}x> <{server.base}y> 1 }} }}"
+        change = threading.Thread(target=lambda: replies.update(update=server.request(
+            "POST", "/sparql", {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+            insert.encode(), timeout=30)))
+        query.start()
         time.sleep(1.0)
-        tree = start_times(process_tree(server.process.pid))
-        assert len(tree) >= 4, tree  # gunicorn, its workers, query processes
+        change.start()
+        time.sleep(0.3)
         server.process.send_signal(signal.SIGTERM)
-        in_flight.join(30)
-        assert replies, "the request in flight got no answer"
-        assert replies[0].status == 503 and "time limit" in replies[0].text  # answered, not cut off
+        query.join(30)
+        change.join(30)
+        assert replies["query"].status == 503 and "time limit" in replies["query"].text  # answered, not cut off
+        assert replies["update"].status == 204, replies["update"].text
         assert server.process.wait(30) == 0
+        watching.set()
+        watcher.join()
+        assert len(seen) >= 5, seen  # gunicorn, its workers, query processes, dump children
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(alive(pid, started) for pid, started in tree.items()):
+        while time.monotonic() < deadline and any(alive(pid, started) for pid, started in seen.items()):
             time.sleep(0.2)
-        assert [pid for pid, started in tree.items() if alive(pid, started)] == []
+        assert [pid for pid, started in seen.items() if alive(pid, started)] == []
     finally:
+        watching.set()
         server.stop()
