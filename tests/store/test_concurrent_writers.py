@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas_graph.store.bookkeeping import RECORDS_FILE, MentionTable, read_records
 from atlas_graph.store.generations import StoreDir
 from support.commands import ATLAS_GRAPH_SCRIPT, clean_environment
 from support.hardening import TOKEN, Server
@@ -85,6 +86,9 @@ def test_two_loads_at_once_keep_the_union_of_their_records(tmp_path, corpora, st
     assert second.returncode == 0, second.stderr
     assert first.returncode == 0, first.stderr
     assert partnerships(store) == expected
+    # and the loader's bookkeeping knows them all (a later load, --prune, the entities graph rely on it)
+    current = store / StoreDir(store).current_target()
+    assert set(read_records(current / RECORDS_FILE, MentionTable())) == expected
     assert "1500 converted" in first.stderr and "5 converted" in second.stderr
     # the large load built on the small one's generation, the newest
     assert StoreDir(store).current_target() in first.stderr
