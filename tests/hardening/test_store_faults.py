@@ -262,3 +262,35 @@ def test_sigterm_answers_the_requests_in_flight_and_leaves_no_process(tmp_path, 
     finally:
         watching.set()
         server.stop()
+
+
+def test_a_query_running_past_the_graceful_timeout_does_not_outlive_the_server(tmp_path, corpora):
+    """gunicorn kills a worker still busy after its graceful timeout (10 s); the query process
+    running the endless query goes with it rather than running on, orphaned."""
+    records, _ = corpora
+    server = Server(tmp_path, "--query-timeout", "120")
+    assert atlas_graph("load", records, "--store", server.store, "--base-uri", server.base, "-q").returncode == 0
+    server.start()
+    try:
+        assert partnerships(server) == 300
+        query = threading.Thread(target=lambda: _ignore_errors(server.sparql_get, ENDLESS, timeout=60))
+        query.start()
+        time.sleep(1.0)
+        tree = start_times(process_tree(server.process.pid))
+        server.process.send_signal(signal.SIGTERM)
+        server.process.wait(40)
+        query.join(60)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(alive(pid, started) for pid, started in tree.items()):
+            time.sleep(0.2)
+        assert [pid for pid, started in tree.items() if alive(pid, started)] == []
+    finally:
+        server.stop()
+
+
+def _ignore_errors(function, *args, **options) -> None:
+    """A request whose connection the stopping server may close unanswered."""
+    try:
+        function(*args, **options)
+    except OSError:
+        pass
