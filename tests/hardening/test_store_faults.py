@@ -294,3 +294,10 @@ def _ignore_errors(function, *args, **options) -> None:
         function(*args, **options)
     except OSError:
         pass
+
+
+def test_any_verb_that_meets_a_storage_error_fails_with_status_3_in_one_line(tmp_path, corpora):
+    records, _ = corpora
+    converted = atlas_graph("convert", records, "-o", tmp_path / "atlas.nt", file_size_limit=50_000)
+    assert converted.returncode == 3, converted.stderr
+    assert converted.stderr.strip().splitlines() == ["atlas-graph convert: failed: [Errno 27] File too large"]
