@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from atlas_graph.cli.base import EXIT_OK, EXIT_PROBLEMS, UsageError
+from atlas_graph.cli.base import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_STATUS_HELP,
+    WRITER_HELP,
+    UsageError,
+    add_writer_arguments,
+    check_writer_arguments,
+)
 from atlas_graph.cli.convert import (
     add_mapping_arguments,
     authorities_failure,
@@ -16,11 +24,11 @@ from atlas_graph.cli.convert import (
 )
 from atlas_graph.cli.progress import progress_bar
 from atlas_graph.link.authorities import AuthoritiesError, load_authorities
-from atlas_graph.store.generations import StoreDir, StoreError
+from atlas_graph.store.generations import StoreDir, StoreError, StoreFailure
 from atlas_graph.store.loader import load
 
 HELP = "parse, map, validate and store records in a persistent store"
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 Load Atlas project pages into a persistent Oxigraph store, one named graph per record.
 
 Re-loading is incremental: a record whose capture has not changed (same bytes) is skipped
@@ -36,9 +44,14 @@ The collectivities and countries are linked to the authorities as by 'atlas-grap
 (--links FILE: the curators' decisions). A changed --links file, or authorities of another
 version, re-link the entities without reading the records again.
 
-Exit status: 0 every record stored; 1 some record rejected (the others are stored); 2 usage
-error (including a store locked by another load, or a --links file with errors); 3 the
-authorities file is missing or unreadable (it is built at install time).
+Two loads (or a load and a SPARQL Update) at once lose nothing: each one builds on the
+generation current when it takes the lock, and decides again what to keep when another writer
+came first.
+
+{WRITER_HELP}
+
+{EXIT_STATUS_HELP} A --links file with errors is a usage error (2); a missing or unreadable
+authorities file (built at install time) is status 3.
 
 examples:
   atlas-graph load records/ --store var/store
@@ -51,10 +64,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="record files or folders of *.txt")
     parser.add_argument("--store", required=True, metavar="DIR", help="the store folder (created if missing)")
     parser.add_argument("--prune", action="store_true", help="remove stored records absent from INPUT")
+    add_writer_arguments(parser)
     add_mapping_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    check_writer_arguments(args)
     uris = resolve_uris(args)
     files = resolve_inputs(args)
     store_dir = StoreDir(args.store)
@@ -62,7 +77,9 @@ def run(args: argparse.Namespace) -> int:
         linker = make_linker(load_authorities(), args.links)
         with progress_bar("loading", total=len(files)) as advance:
             summary = load(files, store_dir, uris, args.include_contacts, args.prune, progress=advance,
-                           linker=linker)
+                           linker=linker, wait=args.wait, keep=args.keep, on_wait=_tell)
+    except StoreFailure:
+        raise  # exit 3 (cli/main.py)
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     except AuthoritiesError as exc:
@@ -79,3 +96,7 @@ def run(args: argparse.Namespace) -> int:
     if summary.rejected or (args.strict and summary.problems):
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+def _tell(message: str) -> None:
+    print(f"atlas-graph load: {message}", file=sys.stderr, flush=True)
