@@ -68,6 +68,19 @@ class URIs:
     def country(self, iso2: str) -> URIRef:
         return self._uri(f"id/country/{iso2.lower()}")
 
+    def department(self, code: str) -> URIRef:
+        """A département of the Code officiel géographique, by its INSEE code ("79", "2A" → ``2a``)."""
+        return self._uri(f"id/department/{code.lower()}")
+
+    def region(self, code: str) -> URIRef:
+        """A région of the Code officiel géographique, current or before 2016, by its INSEE code."""
+        return self._uri(f"id/region/{code.lower()}")
+
+    @staticmethod
+    def geometry(node: URIRef) -> URIRef:
+        """The point geometry of a linked place: a sub-resource of its node, described with it."""
+        return URIRef(f"{node}/geometry")
+
     def organization(self, name: str) -> URIRef:
         return self._uri(f"id/organization/{slug(name)}")
 

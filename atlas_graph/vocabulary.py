@@ -22,6 +22,8 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+WGS84 = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 
 # The authorities and registries the data and its descriptions (VoID, DCAT) point to.
 EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
@@ -41,6 +43,8 @@ PREFIXES = {
     "prov": str(PROV),
     "vcard": str(VCARD),
     "xsd": str(XSD),
+    "wgs84": str(WGS84),
+    "geo": str(GEO),
 }
 
 

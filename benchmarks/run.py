@@ -1,6 +1,8 @@
 """``make bench`` (``python -m benchmarks.run``): ingest, server start, query mix and
 linked-data throughput at 12,000 and 120,000 synthetic records; prints one table and writes it,
-with the machine it ran on, into docs/benchmarks.md (between the ``bench:`` markers).
+with the machine it ran on, into docs/benchmarks.md (between the ``bench:`` markers). Then linking
+quality and reconciliation throughput at 12,000 records (:mod:`benchmarks.linking`, between the
+``bench-linking:`` markers).
 
 Everything runs on loopback; every loop is bounded in count and time. Synthetic corpora are
 cached under var/bench (same count and seed: not written again); stores are rebuilt each run.
@@ -24,7 +26,7 @@ import urllib.parse
 from importlib import metadata
 from pathlib import Path
 
-from . import explore
+from . import explore, linking
 from .http_load import alternating_rates
 from .processes import free_port, run_measured, server, wait_for_200
 from .queries import BUSIEST_FRENCH_COLLECTIVITY, HttpRunner, oxigraph_runner, query_mix, rdflib_runner, timed_together
@@ -60,12 +62,19 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         print(f"--- {size:,} records", file=sys.stderr, flush=True)
         results[size] = bench_size(size, args.seed, cache, args.workers, quick=args.quick)
+    print(f"--- linking, {2000 if args.quick else 12_000:,} records", file=sys.stderr, flush=True)
+    linking_corpus = _corpus(2000 if args.quick else 12_000, args.seed, cache)
+    linked = linking.bench_linking(linking_corpus, cache)
+    linked["ingest"] = linking.bench_ingest_cost(linking_corpus, cache, rounds=1 if args.quick else 2)
     machine = machine_info(load_before, os.getloadavg()[0])
     table = render(results, machine)
-    print(table)
-    (cache / "results.json").write_text(json.dumps({"machine": machine, "results": results}, indent=1, default=str))
+    linking_table = linking.render(linked, linking.about_run(linked, machine))
+    print(table, linking_table, sep="\n\n")
+    (cache / "results.json").write_text(json.dumps({"machine": machine, "results": results, "linking": linked},
+                                                   indent=1, default=str))
     if not (args.quick or args.no_doc):
         write_doc(table)
+        linking.write_doc(linking_table)
         print(f"written to {DOC.relative_to(ROOT)}", file=sys.stderr)
     return 0
 

@@ -24,7 +24,7 @@ from atlas_graph.server.backend import RemoteQueryStore, RemoteReader
 from atlas_graph.server.sparql.execution import Answer, Dataset, FormatWish, Limits, answer_query
 from atlas_graph.server.sparql.pool import QueryPool
 from atlas_graph.store.finalize import finalize
-from atlas_graph.store.generations import Generation, StoreDir
+from atlas_graph.store.generations import DEFAULT_KEEP, Generation, StoreDir
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class AtlasConfig:
     graph_store_url: str | None = None  # its Graph Store Protocol endpoint, if not the engine's usual one
     remote_credentials: Credentials = Credentials()
     data_cache_mib: float = 32.0  # rendered /data bodies kept per server process, in MiB; 0: none
+    keep: int = DEFAULT_KEEP  # generations kept by an update, the new current one included
 
 
 _pools: dict[tuple[int, int], QueryPool] = {}
@@ -94,7 +95,8 @@ class AtlasService:
     def update(self, sparql_update: str) -> None:
         """Apply a SPARQL Update atomically: a new generation, made current once complete.
 
-        Raises SyntaxError for an update that does not parse (nothing is changed). On a remote
+        Raises SyntaxError for an update that does not parse (nothing is changed), StoreBusy when
+        another writer holds the store (nothing is changed, see handle_store_error). On a remote
         store the update is the store's to apply; the local statistics and dumps stay as
         published until the next ``load`` + ``publish``."""
         if self.remote:
@@ -103,5 +105,6 @@ class AtlasService:
             except RemoteRejected as error:
                 raise SyntaxError(str(error)) from None
             return
-        with self.store_dir.writer(finish=finalize) as generation:
+        # No wait: a load may hold the lock for minutes; StoreBusy is a 503 with Retry-After.
+        with self.store_dir.writer(finish=finalize, keep=self.config.keep) as generation:
             generation.store.update(sparql_update, base_iri=self.config.base_uri)

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-from atlas_graph.cli.base import EXIT_OK, EXIT_PROBLEMS, UsageError
+from atlas_graph.cli.base import EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, UsageError
 from atlas_graph.cli.progress import progress_bar
 from atlas_graph.formats import JSON_LD, N_QUADS, N_TRIPLES, RDF_SERIALIZATIONS, TRIG, TURTLE
-from atlas_graph.ingest.pipeline import InputError, convert_files, record_files, to_dataset, to_graph
+from atlas_graph.ingest.pipeline import (
+    InputError,
+    batch_links,
+    convert_files,
+    record_files,
+    to_dataset,
+    to_graph,
+)
+from atlas_graph.link.authorities import Authorities, AuthoritiesError, load_authorities
+from atlas_graph.link.curation import CurationError, read_curation
+from atlas_graph.link.reconcile import Link, Linker
+from atlas_graph.link.report import notices, summary
 from atlas_graph.model import Batch
 from atlas_graph.uris import BaseURIError, URIs, base_uri
 
@@ -28,7 +40,13 @@ countries, themes) are in <BASE graph/entities>.
 Every record that can be converted is written. Each problem is printed on one line:
     FILE:LINE: FIELD: 'VALUE': what is wrong
 Exit status: 0 every record converted; 1 some record rejected (e.g. an error page or an empty
-file — the others are still written); 2 usage error.
+file — the others are still written); 2 usage error (including a --links file with errors);
+3 the authorities file is missing or unreadable (it is built at install time).
+
+The collectivities and countries are linked to the authorities (INSEE codes, SIREN,
+département and région; GeoNames and coordinates), see 'atlas-graph links --help'; --links
+FILE gives the curators' decisions. A name that is not linked (ambiguous, not found, wrong
+kind) is a notice, on standard error, that does not change the exit status.
 
 Personal data (names and e-mails of contacts and volunteers) is left out unless
 --include-contacts is given.
@@ -60,6 +78,38 @@ def add_mapping_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 on any problem, not only on rejected records")
     parser.add_argument("-q", "--quiet", action="store_true", help="print problems only, no summary")
+    parser.add_argument("--links", metavar="FILE",
+                        help="curated link decisions, CSV: country,name,authority,identifier (see 'links --help')")
+
+
+def make_linker(authorities: Authorities, links_file: str | None) -> Linker:
+    """The linker of a run: the authorities, and the decisions of ``links_file`` when given;
+    a file with errors is a usage error that names its lines (nothing is written)."""
+    if links_file is None:
+        return Linker(authorities)
+    try:
+        curation = read_curation(links_file, authorities)
+    except CurationError as exc:
+        raise UsageError(f"--links {links_file}: not used, it has errors:\n{exc}") from None
+    digest = hashlib.sha256(Path(links_file).read_bytes()).hexdigest()
+    return Linker(authorities, curation, digest)
+
+
+def authorities_failure(verb: str, error: AuthoritiesError) -> int:
+    """The authorities file cannot be used: the verb fails as a whole (exit 3)."""
+    print(f"atlas-graph {verb}: {error}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def report_links(links: list[Link], quiet: bool = False) -> None:
+    """The names that are not linked, once per run, as notices (the exit status stays)."""
+    lines = notices(links)
+    if lines and not quiet:
+        print(f"notice: links: {summary(links)}", file=sys.stderr)
+        for line in lines:
+            print(f"notice: links: {line}", file=sys.stderr)
+        print("notice: links: the full list, with every candidate: atlas-graph links INPUT... -o report.csv",
+              file=sys.stderr)
 
 
 def resolve_uris(args: argparse.Namespace) -> URIs:
@@ -94,11 +144,17 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{output}: folder {output.parent} does not exist")
     uris = resolve_uris(args)
     files = resolve_inputs(args)
-    with progress_bar("parsing", total=len(files)) as advance:
-        batch = convert_files(files, uris, args.include_contacts, progress=advance)
-    data = to_dataset(batch, uris) if rdf_format in QUAD_FORMATS else to_graph(batch, uris)
+    try:
+        linker = make_linker(load_authorities(), args.links)
+        with progress_bar("parsing", total=len(files)) as advance:
+            batch = convert_files(files, uris, args.include_contacts, progress=advance)
+        data = to_dataset(batch, uris, linker) if rdf_format in QUAD_FORMATS else to_graph(batch, uris, linker)
+        links = batch_links(batch, linker)
+    except AuthoritiesError as exc:
+        return authorities_failure("convert", exc)
     write_atomically(output, data.serialize(format=rdf_format, encoding="utf-8"), rdf_format)
     status = report(batch, args)
+    report_links(links, args.quiet)
     if not args.quiet:
         print(f"{len(batch.records)} records converted, {len(batch.rejected)} rejected, "
               f"{len(batch.problems)} problems; {len(data)} triples written to {output}", file=sys.stderr)

@@ -8,14 +8,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from atlas_graph.cli.base import EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, UsageError
-from atlas_graph.cli.convert import resolve_inputs
+from atlas_graph.cli.base import EXIT_OK, EXIT_PROBLEMS, UsageError
+from atlas_graph.cli.convert import authorities_failure, make_linker, resolve_inputs
 from atlas_graph.cli.progress import progress_bar
-from atlas_graph.ingest.parse import parse_file
+from atlas_graph.ingest.pipeline import batch_links, convert_files
 from atlas_graph.link.authorities import AuthoritiesError, load_authorities
-from atlas_graph.link.curation import CurationError, read_curation
-from atlas_graph.link.reconcile import entities, link_entities
 from atlas_graph.link.report import summary, write_report
+from atlas_graph.uris import DEFAULT_BASE, URIs
 
 HELP = "reconcile the collectivities with INSEE (COG) and GeoNames; write the report"
 DESCRIPTION = """\
@@ -75,26 +74,19 @@ def run(args: argparse.Namespace) -> int:
     if output is not None and not output.parent.is_dir():
         raise UsageError(f"{output}: folder {output.parent} does not exist")
     files = resolve_inputs(args)
-    authorities = load_authorities()
     try:
-        curation = read_curation(args.links, authorities) if args.links else None
-        records, rejected = [], 0
+        linker = make_linker(load_authorities(), args.links)
         with progress_bar("parsing", total=len(files)) as advance:
-            for path in files:
-                result = parse_file(path)
-                if result.record is None:
-                    rejected += 1
-                    for problem in result.problems:
-                        print(problem, file=sys.stderr)
-                else:
-                    records.append(result.record)
-                advance()
-        links = link_entities(entities(records), authorities, curation)
-    except CurationError as exc:
-        raise UsageError(f"--links {args.links}: not used, it has errors:\n{exc}") from None
+            # the same entities as the graph's: the records mapped, their mentions (any base will do)
+            batch = convert_files(files, URIs(DEFAULT_BASE), progress=advance)
+        links = batch_links(batch, linker)
     except AuthoritiesError as exc:
-        print(f"atlas-graph links: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return authorities_failure("links", exc)
+    for capture in batch.captures:
+        if capture.record is None:
+            for problem in capture.problems:
+                print(problem, file=sys.stderr)
+    rejected = len(batch.rejected)
     if output is None:
         write_report(links, sys.stdout)
     else:

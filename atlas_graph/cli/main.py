@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from atlas_graph.cli import convert, links, load, publish, serve, synth, validate
-from atlas_graph.cli.base import EXIT_USAGE, UsageError
+from atlas_graph.cli import check, convert, links, load, publish, serve, synth, validate
+from atlas_graph.cli.base import EXIT_FAILED, EXIT_USAGE, UsageError
+from atlas_graph.store.generations import StoreFailure, is_storage_error
 
 VERBS = {
     "convert": convert,
@@ -20,6 +21,7 @@ VERBS = {
     "synth": synth,
     "publish": publish,
     "links": links,
+    "check": check,
 }
 
 
@@ -33,7 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             "Typical use: atlas-graph convert records/ -o atlas.ttl; atlas-graph validate atlas.ttl; "
             "atlas-graph load records/ --store var/store; atlas-graph serve --store var/store. "
-            "Run 'atlas-graph VERB --help' for each verb."
+            "Run 'atlas-graph VERB --help' for each verb. "
+            "Exit status of every verb: 0 all good; 1 some record rejected, or violations, or damage found; "
+            "2 usage error; 3 the command failed as a whole (no space left, I/O error, lock wait exceeded, "
+            "damaged store), and then nothing was changed."
         ),
     )
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
@@ -60,6 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"atlas-graph {args.verb}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except StoreFailure as exc:
+        print(f"atlas-graph {args.verb}: failed: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # the disk, not the program: one line, no traceback
+        if not is_storage_error(exc):
+            raise
+        print(f"atlas-graph {args.verb}: failed: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print(f"atlas-graph {args.verb}: interrupted", file=sys.stderr)
         return 130

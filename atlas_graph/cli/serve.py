@@ -9,15 +9,18 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from atlas_graph.cli.base import UsageError
+from atlas_graph.cli.base import EXIT_STATUS_HELP, WRITER_HELP, UsageError, add_writer_arguments, check_writer_arguments
+from atlas_graph.cli.convert import authorities_failure, make_linker, report_links
 from atlas_graph.ingest.pipeline import InputError, record_files
+from atlas_graph.link.authorities import AuthoritiesError, load_authorities
+from atlas_graph.link.reconcile import Linker
 from atlas_graph.remote.store import Credentials
-from atlas_graph.store.generations import StoreDir, StoreError
+from atlas_graph.store.generations import StoreDir, StoreError, StoreFailure
 from atlas_graph.store.loader import load
 from atlas_graph.uris import BaseURIError, URIs, base_uri
 
 HELP = "serve the graph over HTTP: SPARQL endpoint, linked-data URIs, pages, dumps, catalog"
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 Serve the Atlas graph over HTTP with gunicorn (several worker processes over one store).
 
 With no arguments: the records bundled with atlas-graph are loaded into an embedded store
@@ -25,6 +28,7 @@ With no arguments: the records bundled with atlas-graph are loaded into an embed
 http://localhost:8000/ with that base URI.
 
   --records DIR        load DIR's *.txt into the store first (incremental), then serve
+  --links FILE         with the records: the curators' link decisions (see 'links --help')
   --store DIR          the store folder; alone, serve an existing store without reading records
   --sparql-endpoint URL
                        serve over an external SPARQL 1.1 store (Virtuoso, Fuseki, ...) that
@@ -33,6 +37,16 @@ http://localhost:8000/ with that base URI.
 
 Routes: /sparql (SPARQL 1.1 Protocol), /id/... (303 to /page/... or /data/...), /data/...,
 /page/..., /.well-known/void, /catalog, /dumps/..., /ontology.
+
+Before it takes requests, serve checks the current generation's files against the sizes they
+were written with (a damaged one is refused, with the 'atlas-graph check --rollback' command
+that repairs it). A storage error during a request is a 503 that says so, never a 500. A SPARQL
+Update that finds the store busy (a load is writing it) is a 503 with Retry-After. SIGTERM lets
+the requests in flight finish (up to 10 s), then stops every worker and query process.
+
+{WRITER_HELP} (--wait applies to the records loaded at start; --keep also to updates.)
+
+{EXIT_STATUS_HELP}
 
 environment: ATLAS_BASE_URI, ATLAS_QUERY_TIMEOUT (default 30), ATLAS_UPDATE_TOKEN (unset:
 read-only), ATLAS_STORE (default store folder), ATLAS_DATA_CACHE_MB (default 32).
@@ -82,6 +96,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="worker processes (default: 2 per core, at most 4)")
     parser.add_argument("--include-contacts", action="store_true",
                         help="when loading records: also publish contacts' names and e-mails (personal data)")
+    parser.add_argument("--links", metavar="FILE",
+                        help="when loading records: curated link decisions, CSV (see 'atlas-graph links --help')")
+    add_writer_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -95,6 +112,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--query-timeout must be a positive number of seconds")
     if args.data_cache_mb < 0:
         raise UsageError("--data-cache-mb must be 0 (no cache) or a positive number of MiB")
+    if args.links and args.store and not args.records:
+        raise UsageError("--links applies to the records loaded before serving: add --records DIR, "
+                         "or re-link the store with 'atlas-graph load RECORDS --store DIR --links FILE'")
+    check_writer_arguments(args)
     store_dir = StoreDir(args.store or default_store())
     if (args.store and not args.records) or args.sparql_endpoint:
         if not store_dir.exists():
@@ -104,12 +125,16 @@ def run(args: argparse.Namespace) -> int:
         if args.base_uri and args.base_uri != base:
             raise UsageError(f"the store was built with base URI {base}; reload it with --base-uri {args.base_uri}")
     else:
-        base = _load_records(args, store_dir)
+        try:
+            base = _load_records(args, store_dir)
+        except AuthoritiesError as exc:
+            return authorities_failure("serve", exc)
+    store_dir.verify_current()  # StoreDamaged: exit 3 with the command that repairs the store
     config = AtlasConfig(store=store_dir.path, base_uri=base, update_token=args.update_token,
                          query_timeout=args.query_timeout, sparql_endpoint=args.sparql_endpoint,
                          graph_store_url=args.graph_store,
                          remote_credentials=Credentials.from_env(args.remote_user, args.remote_password),
-                         data_cache_mib=args.data_cache_mb)
+                         data_cache_mib=args.data_cache_mb, keep=args.keep)
     if args.sparql_endpoint:
         _check_remote(config)
     print(f"atlas-graph: serving {args.sparql_endpoint or store_dir.path} at http://{args.host}:{args.port}/ "
@@ -133,21 +158,33 @@ def _load_records(args: argparse.Namespace, store_dir: StoreDir) -> str:
     try:
         uris = URIs(base_uri(args.base_uri or os.environ.get("ATLAS_BASE_URI") or f"http://{host}:{args.port}/"))
         files = record_files([args.records or bundled_records()])
+        authorities = load_authorities()
+        linker = make_linker(authorities, args.links)
+        authorities.close()  # the decisions are read: the server's processes never use the file
         # In a child process: the database must never be opened in the process that then forks
         # the server workers (RocksDB's threads do not survive a fork; workers crash at exit).
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
-            summary = child.submit(_load, files, store_dir.path, uris, args.include_contacts).result()
+            summary = child.submit(_load, files, store_dir.path, uris, args.include_contacts, linker,
+                                   args.wait, args.keep).result()
+    except StoreFailure:
+        raise  # exit 3 (cli/main.py)
     except (BaseURIError, InputError, StoreError) as exc:
         raise UsageError(str(exc)) from None
     for problem in summary.problems:
         print(problem, file=sys.stderr)
+    report_links(summary.links)
     print(f"atlas-graph: {summary.converted} records loaded, {summary.unchanged} unchanged, "
           f"{summary.rejected} rejected", file=sys.stderr)
     return uris.base
 
 
-def _load(files, store: Path, uris: URIs, include_contacts: bool):
-    return load(files, StoreDir(store), uris, include_contacts=include_contacts)
+def _load(files, store: Path, uris: URIs, include_contacts: bool, linker: Linker, wait: float, keep: int):
+    return load(files, StoreDir(store), uris, include_contacts=include_contacts, linker=linker, wait=wait,
+                keep=keep, on_wait=_tell)
+
+
+def _tell(message: str) -> None:
+    print(f"atlas-graph serve: {message}", file=sys.stderr, flush=True)
 
 
 def _gunicorn(app, args: argparse.Namespace) -> None:

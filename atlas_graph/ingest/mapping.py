@@ -7,12 +7,14 @@ Two pure steps:
   here, a country, a theme …);
 - :func:`entity_triples` turns every mention of every record into the shared entities graph:
   one node per URI, its canonical ``skos:prefLabel`` and every other spelling as
-  ``skos:altLabel``, chosen the same way whatever the order of the input.
+  ``skos:altLabel``, chosen the same way whatever the order of the input; and, given a
+  :class:`~atlas_graph.link.reconcile.Linker`, each collectivity's and country's links to the
+  authorities (INSEE codes, SIREN, département and région, GeoNames, coordinates), with the
+  département and région nodes they point to.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -22,6 +24,8 @@ from rdflib import Literal, URIRef
 from rdflib import namespace as rdflib_namespaces
 
 from atlas_graph import countries, vocabulary
+from atlas_graph.link.authorities import Commune, Department, Epci, GeoCountry, Place, Region
+from atlas_graph.link.reconcile import Link, Linker, entity_of, preferred_spelling
 from atlas_graph.model import MappedRecord, Mention, Problem, Record, Triple
 from atlas_graph.uris import URIs, slug
 
@@ -46,6 +50,7 @@ class _Kept:
 
 ATLAS, DCTERMS, ORG, PROV = _Kept(vocabulary.ATLAS), _Kept(vocabulary.DCT), _Kept(vocabulary.ORG), _Kept(vocabulary.PROV)
 SKOS, VCARD, XSD = _Kept(vocabulary.SKOS), _Kept(vocabulary.VCARD), _Kept(vocabulary.XSD)
+WGS84, GEO = _Kept(vocabulary.WGS84), _Kept(vocabulary.GEO)
 RDF = _Kept(rdflib_namespaces.RDF)
 
 COLLECTIVITY_TYPES = {
@@ -213,19 +218,15 @@ def _personal_data(record: Record, me: URIRef, uris: URIs, add) -> None:
 # shared entities -------------------------------------------------------------------------------
 
 
-def canonical_label(spellings: Counter) -> str:
-    """The spelling to show (docs/data-model.md): one that is not all capitals, then the one
-    with the most accented letters, then the most frequent, then the first in code-point
-    order — so the choice never depends on the input order."""
-
-    def accents(text: str) -> int:
-        return sum(1 for c in unicodedata.normalize("NFD", text) if unicodedata.combining(c))
-
-    return min(spellings, key=lambda s: (s.isupper(), -accents(s), -spellings[s], s))
+#: The spelling to show (docs/data-model.md): one that is not all capitals, then the one with
+#: the most accented letters, then the most frequent, then the first in code-point order — so
+#: the choice never depends on the input order. Linking names an entity by the same spelling.
+canonical_label = preferred_spelling
 
 
-def entity_triples(mentions: Iterable[Mention], uris: URIs) -> list[Triple]:
-    """The shared entities graph, from the mentions of all records."""
+def entity_triples(mentions: Iterable[Mention], uris: URIs, linker: Linker | None = None) -> list[Triple]:
+    """The shared entities graph, from the mentions of all records; with ``linker``, the
+    links of its collectivities and countries too (see :func:`link_triples`)."""
     spellings: dict[str, Counter] = defaultdict(Counter)
     first: dict[str, Mention] = {}
     for mention in mentions:
@@ -234,18 +235,15 @@ def entity_triples(mentions: Iterable[Mention], uris: URIs) -> list[Triple]:
     triples: list[Triple] = []
     add = triples.append
     schemes = set()
+    areas = _Areas()
     for uri in sorted(first):
         mention, node = first[uri], URIRef(uri)
         labels = spellings[uri]
+        entity = entity_of(uri, mention.kind, mention.country, labels) if linker else None
+        if entity is not None:
+            triples.extend(link_triples(node, linker.links(entity), uris, areas))
         if mention.kind == "country":
-            country = countries.by_alpha2(mention.country)
-            add((node, RDF.type, ATLAS.Country))
-            add((node, ATLAS.isoCode, Literal(country.alpha2)))
-            add((node, SKOS.exactMatch, URIRef(country.eu_authority)))
-            add((node, SKOS.prefLabel, _fr(country.name_fr)))
-            add((node, SKOS.prefLabel, Literal(country.name_en, lang="en")))
-            for label in sorted(set(labels) - {country.name_fr}):
-                add((node, SKOS.altLabel, _fr(label)))
+            triples.extend(_country(node, mention.country, labels))
             continue
         preferred = canonical_label(labels)
         add((node, SKOS.prefLabel, _fr(preferred)))
@@ -274,4 +272,95 @@ def entity_triples(mentions: Iterable[Mention], uris: URIs) -> list[Triple]:
         add((scheme, RDF.type, SKOS.ConceptScheme))
         add((scheme, SKOS.prefLabel, _fr(label_fr)))
         add((scheme, SKOS.prefLabel, Literal(label_en, lang="en")))
+    if linker is not None and (areas.departments or areas.regions):
+        triples.extend(_area_nodes(areas, linker, uris))
+        france = uris.country(countries.FRANCE)
+        if str(france) not in first:  # the départements' and régions' country, named by no record
+            triples.extend(_country(france, countries.FRANCE, Counter()))
+    return triples
+
+
+def _country(node: URIRef, alpha2: str, labels: Counter) -> list[Triple]:
+    country = countries.by_alpha2(alpha2)
+    triples = [(node, RDF.type, ATLAS.Country), (node, ATLAS.isoCode, Literal(country.alpha2)),
+               (node, SKOS.exactMatch, URIRef(country.eu_authority)), (node, SKOS.prefLabel, _fr(country.name_fr)),
+               (node, SKOS.prefLabel, Literal(country.name_en, lang="en"))]
+    triples += [(node, SKOS.altLabel, _fr(label)) for label in sorted(set(labels) - {country.name_fr})]
+    return triples
+
+
+# links -------------------------------------------------------------------------------------------
+
+
+class _Areas:
+    """The codes of the départements and régions the links point to: only their nodes are written."""
+
+    def __init__(self) -> None:
+        self.departments: set[str] = set()
+        self.regions: set[str] = set()
+
+    def department(self, code: str, uris: URIs) -> URIRef:
+        self.departments.add(code)
+        return uris.department(code)
+
+    def region(self, code: str, uris: URIs) -> URIRef:
+        self.regions.add(code)
+        return uris.region(code)
+
+
+def link_triples(node: URIRef, links: Iterable[Link], uris: URIs, areas: _Areas) -> list[Triple]:
+    """The triples of an entity's links (docs/data-model.md, "Links"); none for a name that is
+    not linked (ambiguous, not found, wrong kind, blocked)."""
+    triples: list[Triple] = []
+    add = triples.append
+    for target in (link.target for link in links if link.linked):
+        if isinstance(target, Commune):
+            add((node, ATLAS.inseeCode, Literal(target.code)))
+            if target.siren:
+                add((node, ATLAS.siren, Literal(target.siren)))
+            add((node, ATLAS.department, areas.department(target.department, uris)))
+            add((node, ATLAS.region, areas.region(target.region, uris)))
+        elif isinstance(target, Department):
+            add((node, ATLAS.inseeCode, Literal(target.code)))
+            add((node, ATLAS.department, areas.department(target.code, uris)))
+            add((node, ATLAS.region, areas.region(target.region, uris)))
+        elif isinstance(target, Region):
+            add((node, ATLAS.inseeCode, Literal(target.code)))
+            if target.replaced_by:
+                add((node, DCTERMS.isReplacedBy, areas.region(target.replaced_by, uris)))
+            add((node, ATLAS.region, areas.region(target.replaced_by or target.code, uris)))
+        elif isinstance(target, Epci):
+            add((node, ATLAS.siren, Literal(target.siren)))
+        elif isinstance(target, Place):
+            add((node, SKOS.exactMatch, URIRef(target.uri)))
+            add((node, WGS84.lat, _decimal(target.latitude)))
+            add((node, WGS84.long, _decimal(target.longitude)))
+            geometry = uris.geometry(node)
+            add((node, GEO.hasGeometry, geometry))
+            add((geometry, RDF.type, GEO.Geometry))
+            point = f"POINT({_decimal(target.longitude)} {_decimal(target.latitude)})"
+            add((geometry, GEO.asWKT, Literal(point, datatype=GEO.wktLiteral)))
+        elif isinstance(target, GeoCountry):
+            add((node, SKOS.exactMatch, URIRef(target.uri)))
+    return triples
+
+
+def _area_nodes(areas: _Areas, linker: Linker, uris: URIs) -> list[Triple]:
+    """The département and région nodes the links point to, named as the COG names them."""
+    triples: list[Triple] = []
+    france = uris.country(countries.FRANCE)
+    found = [(uris.department(code), code, linker.authorities.department(code)) for code in sorted(areas.departments)]
+    for _, _, department in found:
+        if department is not None:
+            areas.region(department.region, uris)
+    found += [(uris.region(code), code, linker.authorities.region(code)) for code in sorted(areas.regions)]
+    for node, code, area in found:
+        for cls in COLLECTIVITY_TYPES["french"]:
+            triples.append((node, RDF.type, cls))
+        triples.append((node, ATLAS.country, france))
+        triples.append((node, ATLAS.inseeCode, Literal(code)))
+        if area is not None:
+            triples.append((node, SKOS.prefLabel, _fr(area.name)))
+            if isinstance(area, Department):
+                triples.append((node, ATLAS.region, uris.region(area.region)))
     return triples

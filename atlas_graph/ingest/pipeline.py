@@ -15,6 +15,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from atlas_graph.ingest.mapping import entity_triples, map_record
 from atlas_graph.ingest.parse import parse_file
+from atlas_graph.link.reconcile import Link, Linker, entities
 from atlas_graph.model import Batch, Capture, ParseResult, Problem, Triple
 from atlas_graph.uris import URIs
 from atlas_graph.vocabulary import PREFIXES
@@ -79,10 +80,16 @@ def _map_capture(result: ParseResult, ids: RecordIds, uris: URIs, include_contac
     return Capture(result.source, mapped, result.record.content_hash, result.problems + mapped.problems)
 
 
-def shared_entities(batch: Batch, uris: URIs) -> list[Triple]:
+def shared_entities(batch: Batch, uris: URIs, linker: Linker | None = None) -> list[Triple]:
     """The shared entities graph of a batch: every entity its records mention, each labelled
-    from all their spellings (see mapping.entity_triples)."""
-    return entity_triples(batch.mentions(), uris)
+    from all their spellings, and with ``linker`` their links (see mapping.entity_triples)."""
+    return entity_triples(batch.mentions(), uris, linker)
+
+
+def batch_links(batch: Batch, linker: Linker) -> list[Link]:
+    """Every link of the batch's entities, linked or not: the ones the graph has (the same
+    entities, the same linker, so the same answers), and why the others are not."""
+    return linker.link_all(entities(batch.mentions()))
 
 
 def convert_files(files: Iterable[str | Path], uris: URIs, include_contacts: bool = False,
@@ -110,23 +117,23 @@ class _OrderedDataset(Dataset):
         return iter(sorted(super().graphs(triple), key=lambda graph: str(graph.identifier)))
 
 
-def to_dataset(batch: Batch, uris: URIs) -> Dataset:
-    """One named graph per record, plus the shared entities graph."""
+def to_dataset(batch: Batch, uris: URIs, linker: Linker | None = None) -> Dataset:
+    """One named graph per record, plus the shared entities graph (with links, given ``linker``)."""
     dataset = _OrderedDataset()
     _bind(dataset)
     for record in batch.records:
         _fill(dataset.graph(record.graph), record.triples)
-    _fill(dataset.graph(uris.entities_graph()), shared_entities(batch, uris))
+    _fill(dataset.graph(uris.entities_graph()), shared_entities(batch, uris, linker))
     return dataset
 
 
-def to_graph(batch: Batch, uris: URIs) -> Graph:
+def to_graph(batch: Batch, uris: URIs, linker: Linker | None = None) -> Graph:
     """Every triple of the batch in one graph."""
     graph = Graph()
     _bind(graph)
     for record in batch.records:
         _fill(graph, record.triples)
-    _fill(graph, shared_entities(batch, uris))
+    _fill(graph, shared_entities(batch, uris, linker))
     return graph
 
 

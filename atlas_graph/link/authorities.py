@@ -257,12 +257,20 @@ class Authorities:
 
     The file is opened on the first look-up, not before. One connection serves every thread
     of the process (SQLite serialises them; every statement only reads); a process that forks
-    after a look-up must not use it in the child."""
+    after a look-up must not use it in the child, but a pickled copy may be sent to any
+    process (it is only the path)."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self._connection: sqlite3.Connection | None = None
         self._opening = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        """Pickled (to another process) as its path: the copy opens the file on its first look-up."""
+        return {"path": self.path}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["path"])
 
     def _db(self) -> sqlite3.Connection:
         if self._connection is None:
@@ -362,6 +370,34 @@ class Authorities:
     def country(self, alpha2: str) -> GeoCountry | None:
         rows = self._rows("SELECT alpha2, geonameid, name FROM country WHERE alpha2 = ?", alpha2.upper())
         return GeoCountry(*rows[0]) if rows else None
+
+    # every record (what the synthetic corpus draws from)
+
+    def every_commune(self) -> tuple[Commune, ...]:
+        """Every commune, in the order of the file (by INSEE code, as the COG lists them)."""
+        return tuple(Commune(*row) for row in self._rows(f"{_COMMUNE} ORDER BY id"))
+
+    def every_department(self) -> tuple[Department, ...]:
+        return tuple(Department(*row) for row in self._rows("SELECT code, name, region FROM department ORDER BY code"))
+
+    def every_region(self) -> tuple[Region, ...]:
+        """The current régions and those before 2016."""
+        return tuple(Region(*row) for row in self._rows("SELECT code, name, replaced_by FROM region ORDER BY code"))
+
+    def every_epci(self) -> tuple[Epci, ...]:
+        return tuple(Epci(*row) for row in self._rows(
+            "SELECT siren, name, type, population FROM epci ORDER BY siren"))
+
+    def places_in(self, country: str) -> tuple[Place, ...]:
+        """Every place of ``country`` (alpha-2) that has a name key, by geonameid."""
+        return tuple(_place(row) for row in self._rows(
+            f"{_PLACE} WHERE geonameid IN (SELECT geonameid FROM place_key WHERE country = ?) ORDER BY geonameid",
+            country.upper()))
+
+    def place_keys(self, country: str, geonameid: int) -> tuple[str, ...]:
+        """The keys of a place's name and alternate names."""
+        return tuple(row[0] for row in self._rows(
+            "SELECT key FROM place_key WHERE country = ? AND geonameid = ? ORDER BY key", country.upper(), geonameid))
 
     def close(self) -> None:
         if self._connection is not None:

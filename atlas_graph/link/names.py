@@ -87,6 +87,9 @@ _FRENCH_WORDING = (
 # "Bordeaux Métropole", "Caux Seine Agglo", "Vitré Communauté".
 _EPCI_SUFFIXES = ("communaute-d-agglomeration", "communaute-urbaine", "agglomeration", "communaute",
                   "metropole", "agglo")
+# Words that make an EPCI of a French name wherever they are: "Tours Métropole Val de Loire",
+# "Eurométropole de Strasbourg" (no commune's name has them).
+_EPCI_WORDS = frozenset({"metropole", "eurometropole"})
 _FOREIGN_WORDING = (
     ("conseil-departemental", Kind.AREA),
     ("conseil-provincial", Kind.AREA),
@@ -130,11 +133,15 @@ class Reading:
     department: str | None = None
 
 
-def read_name(name: str, country: str) -> Reading:
-    """What ``name`` says it is, for a collectivity of ``country`` (ISO alpha-2)."""
+def read_name(name: str, country: str, *, whole: bool = False) -> Reading:
+    """What ``name`` says it is, for a collectivity of ``country`` (ISO alpha-2).
+
+    Trailing parentheses are not part of the name ("Saint-Denis (93)", "Kpalimé (Kloto)")
+    unless ``whole``: the authorities also have names that end so ("Halle (Saale)", "CA du
+    Grand Avignon (COGA)")."""
     french = country.upper() == FRANCE
     department = None
-    parentheses = _TRAILING_PARENTHESES.match(name)
+    parentheses = None if whole else _TRAILING_PARENTHESES.match(name)
     if parentheses:
         name = parentheses["name"]
         if french:
@@ -148,6 +155,8 @@ def read_name(name: str, country: str) -> Reading:
         for suffix in _EPCI_SUFFIXES:
             if literal.endswith("-" + suffix):
                 return Reading(Kind.EPCI, name_key(Kind.EPCI, literal), literal, True, department)
+        if _EPCI_WORDS.intersection(literal.split("-")):
+            return Reading(Kind.EPCI, name_key(Kind.EPCI, literal), literal, True, department)
     return Reading(Kind.COMMUNE if french else Kind.PLACE, literal, literal, False, department)
 
 

@@ -25,8 +25,7 @@ from atlas_graph.countries import FRANCE
 from atlas_graph.link.authorities import GEONAMES, INSEE, Authorities, Commune, Target
 from atlas_graph.link.curation import Curation, Decision
 from atlas_graph.link.names import FRENCH_KINDS, Kind, Reading, name_key, read_name
-from atlas_graph.model import Record
-from atlas_graph.uris import slug
+from atlas_graph.model import Mention
 
 
 class Status(StrEnum):
@@ -53,8 +52,19 @@ class Match:
 
 def reconcile(name: str, country: str, authorities: Authorities) -> Match:
     """Match a collectivity's name, as written, in ``country`` (ISO alpha-2): French names
-    against the Code officiel géographique, the others against GeoNames."""
-    return match_reading(read_name(name, country), country.upper(), authorities)
+    against the Code officiel géographique, the others against GeoNames.
+
+    A name that ends in parentheses is first looked for whole: when the authority has it so
+    ("Zürich (Kreis 6)", "Halle (Saale)"), what the parentheses say is part of the name, and
+    dropping it would link another place (Zürich) or make the name ambiguous (Halle)."""
+    country = country.upper()
+    reading = read_name(name, country)
+    whole = read_name(name, country, whole=True)
+    if whole.literal_key != reading.literal_key:
+        match = match_reading(whole, country, authorities)
+        if match.status in (Status.AUTOMATIC, Status.AMBIGUOUS):
+            return match
+    return match_reading(reading, country, authorities)
 
 
 _DEPARTMENT_CODE = re.compile(r"^(\d{2,3}|2[ab])$")
@@ -124,45 +134,50 @@ def _distinct(targets: Iterable[Target]) -> tuple[Target, ...]:
 class Entity:
     """A distinct collectivity (or country) of the records, as linking sees it.
 
-    One per URI of the graph: same country and same slug (so "KPALIME" and "Kpalimé" are one).
-    ``name`` is the spelling shown; ``kind`` what the name says it is.
+    One per node of the graph (``uri``): the mentions of one URI are one entity, so "KPALIME"
+    and "Kpalimé" are one. ``name`` is the spelling shown (the node's ``skos:prefLabel``),
+    ``kind`` what the name says it is. ``uri`` is None for a name reconciled on its own.
     """
 
     country: str
     name: str
     kind: Kind
+    uri: str | None = None
 
 
-def entities(records: Iterable[Record]) -> list[Entity]:
-    """Every collectivity the records name, and their countries.
+#: The mention kinds that can name a collectivity or a country.
+_LINKABLE_MENTIONS = frozenset({"foreign", "french", "organization", "country"})
 
-    The foreign and French partners, and the other partners and funders whose name says
-    they are a French collectivity ("Région Poitou-Charentes", "Conseil départemental …");
-    a funder or other partner named like one of the record's partners is that partner."""
-    spellings: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for record in records:
-        partners = set()
-        for partner in record.foreign_partners:
-            country = countries.resolve(partner.country)
-            if country is not None and slug(partner.name):
-                spellings[country.alpha2, slug(partner.name)][partner.name] += 1
-                spellings[country.alpha2, ""][country.name_fr] += 1
-                partners.add(slug(partner.name))
-        for name in record.french_partners:
-            if slug(name):
-                spellings[FRANCE, slug(name)][name] += 1
-                spellings[FRANCE, ""][countries.by_alpha2(FRANCE).name_fr] += 1
-                partners.add(slug(name))
-        for name in (*record.other_french_partners, *(row.funder for row in record.funding)):
-            reading = read_name(name, FRANCE)
-            if slug(name) and slug(name) not in partners and reading.worded:
-                spellings[FRANCE, slug(name)][name] += 1
-    found = []
-    for (country, name_slug), names in sorted(spellings.items()):
-        name = preferred_spelling(names)
-        kind = Kind.COUNTRY if not name_slug else read_name(name, country).kind
-        found.append(Entity(country, name, kind))
-    return found
+
+def entity_of(uri: str, mention_kind: str, country: str | None, spellings: Counter) -> Entity | None:
+    """The entity one node of the shared entities graph is, or None when it is nothing to link.
+
+    ``spellings`` counts the labels of the node's mentions (``mention_kind`` and ``country`` are
+    its first mention's). Partners are entities; an organisation (another partner, a funder)
+    is one when its name says it is a French collectivity ("Région Poitou-Charentes",
+    "Conseil départemental …"); a country is one, by its code. This is the one rule that both
+    the graph's links and the report of ``atlas-graph links`` follow."""
+    if mention_kind not in _LINKABLE_MENTIONS:
+        return None
+    if mention_kind == "country":
+        return Entity(country, countries.by_alpha2(country).name_fr, Kind.COUNTRY, uri)
+    name = preferred_spelling(spellings)
+    if mention_kind == "organization":
+        reading = read_name(name, FRANCE)
+        return Entity(FRANCE, name, reading.kind, uri) if reading.worded else None
+    return Entity(country, name, read_name(name, country).kind, uri)
+
+
+def entities(mentions: Iterable[Mention]) -> list[Entity]:
+    """Every entity the mentions name (:func:`entity_of`), in the order of their country, then
+    the country itself, then their URIs: the same whatever the order of the mentions."""
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    first: dict[str, Mention] = {}
+    for mention in mentions:
+        spellings[mention.uri][mention.label] += 1
+        first.setdefault(mention.uri, mention)
+    found = [entity_of(uri, first[uri].kind, first[uri].country, spellings[uri]) for uri in first]
+    return sorted((e for e in found if e is not None), key=lambda e: (e.country, e.kind is not Kind.COUNTRY, e.uri))
 
 
 def preferred_spelling(spellings: Counter) -> str:
@@ -223,3 +238,33 @@ def link_entity(entity: Entity, authorities: Authorities, curation: Curation | N
 def _curated(entity: Entity, decision: Decision) -> Link:
     status = Status.BLOCKED if decision.target is None else Status.CURATED
     return Link(entity, decision.authority, status, decision.target)
+
+
+class Linker:
+    """Links entities to the authorities, each entity reconciled once per run (an entity
+    recurs in every chunk and every report that names it), the curators' decisions first.
+
+    It is what the pipeline and the loader take to link (None: no links). It travels to the
+    loader's processes by pickling: the authorities are reopened there on first use."""
+
+    def __init__(self, authorities: Authorities, curation: Curation | None = None, curation_sha256: str | None = None):
+        self.authorities = authorities
+        self.curation = curation
+        self.curation_sha256 = curation_sha256
+        self._links: dict[Entity, list[Link]] = {}
+
+    def links(self, entity: Entity) -> list[Link]:
+        """:func:`link_entity`, remembered."""
+        found = self._links.get(entity)
+        if found is None:
+            found = self._links[entity] = link_entity(entity, self.authorities, self.curation)
+        return found
+
+    def link_all(self, found: Iterable[Entity]) -> list[Link]:
+        return [link for entity in found for link in self.links(entity)]
+
+    def state(self) -> dict:
+        """What the links depend on besides the records: the decisions file (its sha256, or
+        None) and the version of each authority. Opens the authorities (AuthoritiesError)."""
+        return {"links_file_sha256": self.curation_sha256,
+                "authorities": {name: str(source) for name, source in self.authorities.sources().items()}}

@@ -66,3 +66,29 @@ def summary(links: Sequence[Link]) -> str:
                       for kind in Kind if totals[kind])
     return (f"{len(primary)} entities: {sum(linked.values())} linked ({statuses[Status.AUTOMATIC]} automatic, "
             f"{statuses[Status.CURATED]} curated), {not_linked}; linked per kind: {rates or 'none'}")
+
+
+#: How many entities that are not linked a notice lists; the report lists them all.
+NOTICES_SHOWN = 10
+_CANDIDATES_SHOWN = 3
+
+
+def notices(links: Sequence[Link], shown: int = NOTICES_SHOWN) -> list[str]:
+    """The entities that are not linked (ambiguous, not found, wrong kind; not those a curator
+    blocked), one line each, at most ``shown`` of them and a line that counts the others:
+    what a verb that links tells on its standard error, once per run."""
+    unlinked = [link for link in links
+                if link.authority == primary_authority(link.entity) and link.status not in LINKED
+                and link.status is not Status.BLOCKED]
+    lines = []
+    for link in unlinked[:shown]:
+        entity = link.entity
+        line = f"{entity.country} {entity.name!r} ({entity.kind}): {link.status} in {link.authority}, not linked"
+        if link.candidates:
+            listed = "; ".join(c.describe() for c in link.candidates[:_CANDIDATES_SHOWN])
+            more = f"; … and {len(link.candidates) - _CANDIDATES_SHOWN} more" if len(link.candidates) > _CANDIDATES_SHOWN else ""
+            line += f"; candidates: {listed}{more}"
+        lines.append(line)
+    if len(unlinked) > shown:
+        lines.append(f"… and {len(unlinked) - shown} more not linked")
+    return lines

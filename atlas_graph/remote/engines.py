@@ -3,13 +3,19 @@
 Everything else speaks the standard protocols. An :class:`Engine` says where a store's update
 and Graph Store endpoints are when only the query endpoint is given, how to ask the engine for
 its own time limit and how to tell that it gave up, which graphs are the engine's own (not
-data), and how to turn its results into standard ones.
+data), and how to turn its results (SPARQL XML solutions, N-Triples) into standard ones.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+
+from atlas_graph.vocabulary import GEO
+
+#: Virtuoso's own type for the geometries it parses out of ``geo:wktLiteral`` values.
+VIRTUOSO_GEOMETRY = b"http://www.openlinksw.com/schemas/virtrdf#Geometry"
+WKT_LITERAL = str(GEO.wktLiteral).encode()
 
 
 class Engine:
@@ -39,12 +45,19 @@ class Engine:
         """SPARQL XML results as the standard has them."""
         return data
 
+    def standard_triples(self, data: bytes) -> bytes:
+        """N-Triples (a CONSTRUCT's or DESCRIBE's result) as the standard has them."""
+        return data
+
 
 class Virtuoso(Engine):
     """OpenLink Virtuoso 7: ``/sparql-auth`` and ``/sparql-graph-crud-auth`` (digest auth) beside
     ``/sparql``; ``timeout`` in milliseconds, after which it returns what it has with
     ``X-SQL-State: S1TAT`` ("anytime query"); its own graphs in every default dataset; blank
-    nodes written ``nodeID://b1``; ASK answered as a one-column SELECT."""
+    nodes written ``nodeID://b1``; ASK answered as a one-column SELECT; ``geo:wktLiteral`` values
+    stored as its own ``virtrdf:Geometry``, in single precision (openlink/virtuoso-opensource
+    issues 456 and 808, with no setting to turn it off): the type is given back, the
+    coordinates stay Virtuoso's (the exact ones are in ``wgs84:lat``/``wgs84:long``)."""
 
     name = "virtuoso"
     system_graphs = (
@@ -82,7 +95,11 @@ class Virtuoso(Engine):
             answer = b"true" if b"<result>" in data else b"false"
             return (b'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
                     b"<head/><boolean>" + answer + b"</boolean></sparql>")
-        return data.replace(b"<bnode>nodeID://", b"<bnode>")
+        return (data.replace(b"<bnode>nodeID://", b"<bnode>")
+                .replace(b'datatype="' + VIRTUOSO_GEOMETRY + b'"', b'datatype="' + WKT_LITERAL + b'"'))
+
+    def standard_triples(self, data: bytes) -> bytes:
+        return data.replace(b"^^<" + VIRTUOSO_GEOMETRY + b">", b"^^<" + WKT_LITERAL + b">")
 
 
 ENGINES = {engine.name: engine for engine in (Engine(), Virtuoso())}

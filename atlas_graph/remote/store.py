@@ -155,6 +155,8 @@ class RemoteStore:
         media_type = (raw.headers.get("Content-Type") or accept).split(";")[0].strip()
         if media_type == SOLUTIONS_TYPE:
             body = engine.standard_results(body)
+        elif media_type == TRIPLES_TYPE:
+            body = engine.standard_triples(body)
         return Response(media_type, body)
 
     def select(self, query: str, timeout: float = 30.0) -> ox.QuerySolutions | ox.QueryBoolean:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import io
@@ -20,6 +21,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from atlas_graph.formats import N_QUADS, N_TRIPLES, TURTLE, RdfSerialization
+from atlas_graph.store.generations import is_storage_error
 from atlas_graph.vocabulary import PREFIXES
 
 
@@ -88,10 +90,11 @@ def write_dumps(store: ox.Store, folder: Path, content: BinaryIO | None = None) 
         context = multiprocessing.get_context("forkserver")
         receiver, sender = context.Pipe(duplex=False)
         results = Path(checkpoint)
-        children = [context.Process(target=_write_triples, args=(
-            snapshot, folder / NT_DUMP, folder / TTL_DUMP, receiver, results))]
+        children = [context.Process(target=_in_child, args=(_write_triples, results, (
+            snapshot, folder / NT_DUMP, folder / TTL_DUMP, receiver, results)))]
         if content is None:
-            children.append(context.Process(target=_write_nquads, args=(snapshot, folder / NQ_DUMP, sender, results)))
+            children.append(context.Process(target=_in_child, args=(
+                _write_nquads, results, (snapshot, folder / NQ_DUMP, sender, results))))
         for child in children:
             child.start()
         receiver.close()  # the children hold the ends now: the reader sees the end of the data
@@ -101,6 +104,13 @@ def write_dumps(store: ox.Store, folder: Path, content: BinaryIO | None = None) 
         for child in children:
             child.join()
         failed = [child.name for child in children if child.exitcode != 0]
+        storage_failure = results / STORAGE_FAILURE
+        if storage_failure.exists():  # a full disk, say: the caller reports it in one line
+            code, message, filename = json.loads(storage_failure.read_text())
+            raise OSError(code, message, filename)
+        for child in children:  # no room even for the file: the status is the errno
+            if child.exitcode in STORAGE_ERRNOS:
+                raise OSError(child.exitcode, os.strerror(child.exitcode), str(folder))
         if failed:
             raise RuntimeError(f"writing the dumps failed in {', '.join(failed)} (see its error above)")
         quads = json.loads((results / "nquads.json").read_text())
@@ -111,6 +121,29 @@ def write_dumps(store: ox.Store, folder: Path, content: BinaryIO | None = None) 
         path = folder / name
         dumps.append(Dump(name, media_type, title, path.stat().st_size, _sha256(path), lines[name]))
     return dumps, counts
+
+
+STORAGE_FAILURE = "storage-failure.json"
+STORAGE_ERRNOS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO)
+
+
+def _in_child(target, results: Path, args: tuple) -> None:
+    """Run a dump writer in its child process. A storage error (no space, the file-size limit,
+    an I/O error) is handed to the parent in ``results`` and the child exits with its errno as
+    status, without a traceback: the parent tells what failed in one line. Anything else is a bug, and
+    keeps its traceback."""
+    try:
+        target(*args)
+    except Exception as error:
+        if not is_storage_error(error):
+            raise
+        code = getattr(error, "errno", None)
+        try:
+            (results / STORAGE_FAILURE).write_text(json.dumps([code, getattr(error, "strerror", None) or str(error),
+                                                                getattr(error, "filename", None)]))
+        except OSError:
+            pass  # no room even for that: the parent still sees the exit status
+        os._exit(code if code in STORAGE_ERRNOS else 1)
 
 
 @contextmanager

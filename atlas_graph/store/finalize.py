@@ -17,6 +17,7 @@ def finalize(generation: Generation, content: BinaryIO | None = None) -> None:
     """Dumps and statistics of a generation about to become current (flushed): the dumps are
     written by child processes while this one computes the statistics. ``content``: the
     generation's whole content as N-Quads, when the caller has it (see write_dumps)."""
+    generation.activity = "the dumps and statistics"
     with ThreadPoolExecutor(max_workers=1) as background:
         dumps_written = background.submit(write_dumps, generation.store, generation.dumps_dir, content)
         stats = compute_stats(generation.store)

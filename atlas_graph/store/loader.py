@@ -21,16 +21,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from atlas_graph.ingest.mapping import entity_triples
 from atlas_graph.ingest.pipeline import RecordIds, convert_files, shared_entities
+from atlas_graph.link.reconcile import Link, Linker, entities
 from atlas_graph.model import Mention, Problem
 from atlas_graph.oxi import quads
 from atlas_graph.store.bookkeeping import RECORDS_FILE, MentionTable, StoredRecord, read_records, write_records
 from atlas_graph.store.finalize import finalize
-from atlas_graph.store.generations import StoreDir
+from atlas_graph.store.generations import DEFAULT_KEEP, StoreDir, writing
 from atlas_graph.uris import URIs
 
 PARALLEL_FROM = 400  # below this many changed files, one process is faster than a pool
@@ -62,6 +64,7 @@ class LoadSummary:
     seconds: float = 0.0
     generation: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)  # every entity's links, when the entities were recomputed
 
 
 def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
@@ -154,6 +157,133 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Spooled:
+    """A processed capture, its N-Quads (when it was kept) at ``offset`` in the spool."""
+
+    source: str
+    sha256: str | None
+    record_id: str | None
+    mentions: tuple[tuple, ...]
+    problems: tuple[Problem, ...]
+    offset: int
+    length: int
+
+
+class _Spool:
+    """The kept records' N-Quads, written to a file as the workers hand them back, not to
+    memory: at 120,000 records they weigh more than a gigabyte. A nameless file in the store's
+    folder: it disappears with the process, however that ends."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.file = tempfile.TemporaryFile(dir=folder)
+        self.size = 0  # bytes handed to the file, written or not: what a failure needed
+        self._copy: BinaryIO | None = None
+
+    def add(self, item: Processed, mentions: MentionTable) -> Spooled:
+        offset = self.size
+        self.size += len(item.nquads)
+        self.file.write(item.nquads)
+        return Spooled(item.source, item.sha256, item.record_id, mentions.share(item.mentions), item.problems,
+                       offset, len(item.nquads))
+
+    def content(self, accepted: list[Spooled], tail: bytes) -> BinaryIO:
+        """A file of the ``accepted`` records' N-Quads then ``tail``, read from its start: the
+        spool itself when it holds just those, else a copy of their parts."""
+        if sum(item.length for item in accepted) == self.size:
+            out = self.file
+        else:  # some were left out when the load decided again (see load)
+            out = self._copy = tempfile.TemporaryFile(dir=self.folder)
+            for item in accepted:
+                self.file.seek(item.offset)
+                out.write(self.file.read(item.length))
+        out.seek(0, os.SEEK_END)
+        out.write(tail)
+        out.seek(0)
+        return out
+
+    def close(self) -> None:
+        """Close (and so delete) the spool. A write buffered still and failing now loses
+        nothing: the spool's content was read already, or the load failed before."""
+        for file in (self.file, self._copy):
+            try:
+                if file:
+                    file.close()
+            except OSError:
+                pass
+
+
+@dataclass
+class _Plan:
+    """What a load changes in one generation: the records it keeps, adds and removes."""
+
+    records: dict[str, StoredRecord]  # the new generation's bookkeeping
+    new_ids: list[str]
+    removed_ids: set[str]
+    accepted: list[Spooled]  # the added records, in spool order
+    problems: list[Problem]
+    converted: int
+    rejected: int
+    unchanged: int
+    removed: int
+
+
+def _unchanged_sources(sources: list[str], stored: dict[str, StoredRecord]) -> set[str]:
+    """The captures stored byte-identical (same path, same sha256)."""
+    by_source = {entry.source: entry for entry in stored.values()}
+    return {source for source in sources
+            if source in by_source and by_source[source].sha256 == _sha256(Path(source))}
+
+
+def _decide(stored: dict[str, StoredRecord], sources: list[str], unchanged: set[str], processed: list[Spooled],
+            prune: bool) -> _Plan:
+    """Which records the new generation holds, from the ``stored`` ones and the ``processed``
+    captures (those in ``unchanged`` are already stored as they are). Pure: run again when the
+    generation to build on is not the one read at first."""
+    input_sources = set(sources)
+    keep = {rid: entry for rid, entry in stored.items()
+            if entry.source in input_sources or not prune}
+    removed = len(stored) - len(keep)
+    new_records: dict[str, StoredRecord] = {}
+    owner = {entry.source: rid for rid, entry in keep.items()}
+    # A record stored from a capture among the inputs keeps its id; one stored from a capture
+    # elsewhere gives it up to the capture that has it now.
+    ids = RecordIds({rid: entry.source for rid, entry in keep.items() if entry.source in input_sources})
+    accepted: list[Spooled] = []
+    problems: list[Problem] = []
+    converted = rejected = 0
+    for item in sorted(processed, key=lambda item: item.source):
+        if item.source in unchanged:  # stored as it is by a writer that came first
+            continue
+        problems.extend(item.problems)
+        previous_id = owner.pop(item.source, None)
+        if previous_id is not None:  # the capture changed: its old record goes, whatever its id
+            keep.pop(previous_id, None)
+            ids.release(previous_id)
+        if item.record_id is None:
+            rejected += 1
+            continue
+        duplicate = ids.claim(item.record_id, item.source)
+        if duplicate:  # another chunk's capture, or a stored one among the inputs, has the id
+            problems.append(duplicate)
+            rejected += 1
+            continue
+        keep.pop(item.record_id, None)  # stored from a capture elsewhere: this one replaces it
+        accepted.append(item)
+        new_records[item.record_id] = StoredRecord(item.source, item.sha256, item.mentions)
+        converted += 1
+    accepted.sort(key=lambda item: item.offset)
+    return _Plan(keep | new_records, list(new_records), set(stored) - set(keep), accepted, problems,
+                 converted, rejected, len(unchanged), removed)
+
+
+def _same_settings(state: dict, uris: URIs, include_contacts: bool) -> bool:
+    """Whether a generation with loader ``state`` was loaded as this load would: then its
+    records can be kept; else the load starts from an empty store."""
+    return state.get("base_uri") == uris.base and state.get("include_contacts") == include_contacts
+
+
 def load(
     files: Iterable[Path],
     store_dir: StoreDir,
@@ -161,102 +291,114 @@ def load(
     include_contacts: bool = False,
     prune: bool = False,
     progress: Callable[[int], None] | None = None,
+    wait: float = 0.0,
+    keep: int = DEFAULT_KEEP,
+    on_wait: Callable[[str], None] | None = None,
+    linker: Linker | None = None,
 ) -> LoadSummary:
+    """Load ``files`` into ``store_dir`` (see the module's docstring); with ``linker``, the
+    entities graph carries the links.
+
+    The state of the links (the decisions file, the authorities' versions) is kept with the
+    generation: when it changes, the entities graph is recomputed even if no record did.
+
+    The captures are read, checked and spooled against the generation current at the start
+    (``basis``), without the lock, which is then taken (waiting up to ``wait`` seconds). When
+    another writer has switched a generation in meanwhile, every decision is taken again
+    against that one, the generation the new one is copied from: whether the store starts
+    empty, which captures are unchanged (the ones that no longer are, are read now), which
+    records are kept, replaced or removed. So no writer's records are lost."""
     started = time.monotonic()
     summary = LoadSummary()
-    state = store_dir.state()
-    same_settings = state.get("base_uri") == uris.base and state.get("include_contacts") == include_contacts
+    basis = store_dir.current_target()
+    state = store_dir.state(basis)
+    links_state = linker.state() if linker else None  # opens the authorities: a missing file fails here
+    same_settings = _same_settings(state, uris, include_contacts)
     mentions = MentionTable()
-    stored = _stored_records(store_dir, mentions) if same_settings else {}
-    by_source = {entry.source: (record_id, entry) for record_id, entry in stored.items()}
-
+    stored = _stored_records(store_dir, mentions, basis) if same_settings else {}
     sources = [str(Path(f).resolve()) for f in files]
-    changed = []
-    for source in sources:
-        known = by_source.get(source)
-        if known and known[1].sha256 == _sha256(Path(source)):
-            summary.unchanged += 1
-            if progress:
-                progress(1)
-        else:
-            changed.append(source)
-
-    input_sources = set(sources)
-    keep = {rid: entry for rid, entry in stored.items()
-            if entry.source in input_sources or not prune}
-    summary.removed = len(stored) - len(keep)
-    new_records: dict[str, StoredRecord] = {}
-    owner = {entry.source: rid for rid, entry in keep.items()}
-    # A record stored from a capture among the inputs keeps its id; one stored from a capture
-    # elsewhere gives it up to the capture that has it now.
-    ids = RecordIds({rid: entry.source for rid, entry in keep.items() if entry.source in input_sources})
+    unchanged = _unchanged_sources(sources, stored)
+    if progress and unchanged:
+        progress(len(unchanged))
+    changed = [source for source in sources if source not in unchanged]
     store_dir.path.mkdir(parents=True, exist_ok=True)
-    # The accepted records' N-Quads go to a spool file as the workers hand them back, not to
-    # memory: at 120,000 records they weigh more than a gigabyte. A nameless file in the store's
-    # folder: it disappears with the process, however that ends.
-    with tempfile.TemporaryFile(dir=store_dir.path) as spool:
-        for item in _process_all(sorted(changed), uris.base, include_contacts, progress):
-            summary.problems.extend(item.problems)
-            previous_id = owner.pop(item.source, None)
-            if previous_id is not None:  # the capture changed: its old record goes, whatever its id
-                keep.pop(previous_id, None)
-                ids.release(previous_id)
-            if item.record_id is None:
-                summary.rejected += 1
-                continue
-            duplicate = ids.claim(item.record_id, item.source)
-            if duplicate:  # another chunk's capture, or a stored one among the inputs, has the id
-                summary.problems.append(duplicate)
-                summary.rejected += 1
-                continue
-            keep.pop(item.record_id, None)  # stored from a capture elsewhere: this one replaces it
-            spool.write(item.nquads)
-            new_records[item.record_id] = StoredRecord(item.source, item.sha256, mentions.share(item.mentions))
-            summary.converted += 1
-
-        removed_ids = set(stored) - set(keep)
-        if not new_records and not removed_ids and same_settings and state:
-            summary.generation = store_dir.current_target()
+    spool = _Spool(store_dir.path)
+    try:
+        with writing("the spool of parsed records", store_dir.path, lambda: spool.size):
+            processed = [spool.add(item, mentions)
+                         for item in _process_all(sorted(changed), uris.base, include_contacts, progress)]
+        plan = _decide(stored, sources, unchanged, processed, prune)
+        same_links = state.get("links") == links_state
+        if not plan.new_ids and not plan.removed_ids and same_settings and same_links and state:
+            _summarize(summary, plan)
+            summary.generation = basis
             summary.triples = store_dir.stats().get("triples", 0)
             summary.seconds = time.monotonic() - started
             return summary
-        records = keep | new_records
-        new_ids = list(new_records)
-        del stored, by_source, keep, owner, new_records, mentions  # the bulk load below needs the memory
+        del stored  # the bulk load below needs the memory
 
-        content = None  # the spool, once it is the whole content of the new generation
-        with store_dir.writer(finish=lambda generation: finalize(generation, content)) as generation:
+        content = None  # the bulk load's input, once it is the whole content of the new generation
+        with store_dir.writer(finish=lambda generation: finalize(generation, content), wait=wait, keep=keep,
+                              on_wait=on_wait) as generation:
+            if generation.based_on != (basis and Path(basis).name):
+                # Another writer came first: decide again, against the generation copied.
+                state = generation.state
+                same_settings = _same_settings(state, uris, include_contacts)
+                records_file = generation.path / RECORDS_FILE
+                stored = read_records(records_file, mentions) if same_settings and records_file.exists() else {}
+                unchanged = _unchanged_sources(sources, stored)
+                done = {item.source for item in processed}
+                missing = sorted(s for s in sources if s not in unchanged and s not in done)
+                generation.activity = "the spool of parsed records"
+                processed += [spool.add(item, mentions)
+                              for item in _process_all(missing, uris.base, include_contacts, None)]
+                plan = _decide(stored, sources, unchanged, processed, prune)
+                del stored
+            _summarize(summary, plan)
             store = generation.store
+            generation.activity = "the database"
             if not same_settings:
                 store.clear()
-            for record_id in sorted(removed_ids):
+            for record_id in sorted(plan.removed_ids):
                 store.remove_graph(ox.NamedNode(str(uris.record_graph(record_id))))
             empty = next(iter(store), None) is None
             if not empty:  # an empty store has none of these graphs
-                for record_id in new_ids:
+                for record_id in plan.new_ids:
                     store.remove_graph(ox.NamedNode(str(uris.record_graph(record_id))))
                 store.remove_graph(ox.NamedNode(str(uris.entities_graph())))
-            write_records(generation.path / RECORDS_FILE, records)
-            del records
-            spool.write(_entities_in_child(generation.path / RECORDS_FILE, uris))
-            spool.seek(0)
+            write_records(generation.path / RECORDS_FILE, plan.records)
+            plan.records = {}
+            generation.activity = "the spool of parsed records"
+            entities_nquads, summary.links = _entities_in_child(generation.path / RECORDS_FILE, uris, linker)
+            bulk = spool.content(plan.accepted, entities_nquads)
+            generation.activity = "the database"
             # One bulk load, of the new records and the recomputed entities graph. lenient: the
             # spool holds only what ox.serialize wrote, so the parser's checks would find nothing
             # (a quarter of the load's time).
-            store.bulk_load(spool, format=ox.RdfFormat.N_QUADS, lenient=True)
+            store.bulk_load(bulk, format=ox.RdfFormat.N_QUADS, lenient=True)
             if empty:  # the dumps are written from the spool, without reading the store back
-                spool.seek(0)
-                content = spool
+                bulk.seek(0)
+                content = bulk
             generation.state = {"base_uri": uris.base, "include_contacts": include_contacts}
-    summary.generation = store_dir.current_target()
-    summary.triples = store_dir.stats().get("triples", 0)
+            if links_state is not None:
+                generation.state["links"] = links_state
+            del store  # the writer closes the database before the switch
+    finally:
+        spool.close()
+    summary.generation = os.path.relpath(generation.path, store_dir.path)  # as current_target() says it
+    summary.triples = generation.stats().get("triples", 0)
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _stored_records(store_dir: StoreDir, mentions: MentionTable) -> dict[str, StoredRecord]:
-    """Each stored record's source, hash and mentions: the current generation's records.json."""
-    target = store_dir.current_target()
+def _summarize(summary: LoadSummary, plan: _Plan) -> None:
+    summary.converted, summary.rejected = plan.converted, plan.rejected
+    summary.unchanged, summary.removed = plan.unchanged, plan.removed
+    summary.problems = plan.problems
+
+
+def _stored_records(store_dir: StoreDir, mentions: MentionTable, target: str | None) -> dict[str, StoredRecord]:
+    """Each stored record's source, hash and mentions: generation ``target``'s records.json."""
     path = store_dir.path / target / RECORDS_FILE if target else None
     if path is not None and path.exists():
         return read_records(path, mentions)
@@ -285,19 +427,23 @@ def _process_all(paths: list[str], base: str, include_contacts: bool, progress) 
             pool.shutdown(cancel_futures=True)
 
 
-def _entities_in_child(records_file: Path, uris: URIs) -> bytes:
+def _entities_in_child(records_file: Path, uris: URIs, linker: Linker | None) -> tuple[bytes, list[Link]]:
     """The shared entities graph, recomputed from the mentions of every record in
-    ``records_file``, as N-Quads (see _as_stored). In a child process: the computation's
-    memory (≈ 450 MB at 120,000 records) is given back to the system before the bulk load."""
+    ``records_file``, as N-Quads (see _as_stored), and the links of its entities. In a child
+    process: the computation's memory (≈ 450 MB at 120,000 records) is given back to the
+    system before the bulk load."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as child:
-        return child.submit(_entities_nquads, str(records_file), uris.base).result()
+        return child.submit(_entities_nquads, str(records_file), uris.base, linker).result()
 
 
-def _entities_nquads(records_file: str, base: str) -> bytes:
+def _entities_nquads(records_file: str, base: str, linker: Linker | None) -> tuple[bytes, list[Link]]:
     uris = URIs(base)
     records = read_records(Path(records_file), MentionTable())
-    entities = ox.Store()
-    entities.extend(quads(entity_triples((Mention(*m) for r in records.values() for m in r.mentions), uris),
-                          uris.entities_graph()))
-    return _as_stored(entities, uris.entities_graph())
+    def mentions():  # twice over the records, never all the mentions in memory at once
+        return (Mention(*m) for r in records.values() for m in r.mentions)
+
+    graph = ox.Store()
+    graph.extend(quads(entity_triples(mentions(), uris, linker), uris.entities_graph()))
+    links = linker.link_all(entities(mentions())) if linker else []  # each entity was linked just above
+    return _as_stored(graph, uris.entities_graph()), links
 

@@ -19,19 +19,26 @@ Every page says it is synthetic, twice:
   (``atlas:synthetic true`` in the graph);
 - the title ends with `` [synthétique]``.
 
-Names of places and people are made up from syllables and short lists; e-mails are on
-example.org. No page describes a real partnership.
+The collectivities are drawn from the authorities of :mod:`atlas_graph.link` (the Code officiel
+géographique and GeoNames) and written the ways real pages write them, homonyms included, with
+about 5 % invented and absent from the authorities (:mod:`atlas_graph.synth.collectivities`).
+Names of people are made up from short lists, and e-mails are on example.org. No page describes
+a real partnership.
 
-Output depends only on ``(count, seed)``: one ``random.Random(seed)`` drives everything, so the
-same arguments give byte-identical files. The pools (collectivities, organisations, paragraphs)
-are built once per run, sized in proportion to ``count``; each page then only draws from them,
-so that 12,000 pages name about 4,800 French and 9,900 foreign collectivities in ~140 countries,
-as the real Atlas does.
+Output depends only on ``(count, seed)`` and the authorities file (the manifest records the
+versions of its sources): one ``random.Random(seed)`` drives everything, so the same arguments
+give byte-identical files. The pools (collectivities, organisations, paragraphs) are built once
+per run, sized in proportion to ``count``; each page then only draws from them, with a skew, so
+that a few collectivities are named by many records and most by one or two, in ~140 countries,
+as in the real Atlas.
 
 ``synth-manifest.json`` records what each page states (the generator's own bookkeeping: record
-id, title, partners with their canonical name and country code, funding rows and their sum, …)
-and totals (records, sum of all amounts, partnerships per country), so that tests can compare
-what the pipeline reports with what was written.
+id, title, partners with the name of the collectivity, its name as written and its slug, funding
+rows and their sum, …), the link each distinct (country, name as written) should get
+(``collectivities``: the authority and identifier when it has exactly one candidate, else
+``ambiguous`` with the candidates, or ``absent``) and totals (records, sum of all amounts,
+partnerships per country, collectivities per expected link), so that tests and benchmarks can
+compare what the pipeline reports with what was written (:mod:`atlas_graph.synth.link_quality`).
 """
 
 from __future__ import annotations
@@ -47,7 +54,10 @@ from itertools import accumulate
 from pathlib import Path
 
 from atlas_graph import countries
+from atlas_graph.link.authorities import Authorities, load_authorities
+from atlas_graph.link.names import Kind
 from atlas_graph.synth import vocabulary as vocab
+from atlas_graph.synth.collectivities import OTHER_FORM_SHARE, Collectivity, CollectivityDrawer, Form, expected_link
 from atlas_graph.uris import slug
 
 SYNTH_ID_PREFIX = "SYNTH-"
@@ -93,16 +103,6 @@ class _Random(random.Random):
         return seq[int(self.random() * len(seq))]
 
 
-@dataclass(frozen=True)
-class Place:
-    """A collectivity: its canonical spelling, its slug (the reconciliation key) and its
-    country (``FR`` for French ones)."""
-
-    name: str
-    key: str
-    alpha2: str
-
-
 class _Weighted:
     """Weighted draws without per-draw set-up: cumulative weights computed once."""
 
@@ -120,12 +120,13 @@ def _weighted_pairs(pairs) -> _Weighted:
 
 @dataclass(frozen=True)
 class Pools:
-    french: tuple[Place, ...]
-    foreign: tuple[Place, ...]
+    french: tuple[Collectivity, ...]
+    foreign: tuple[Collectivity, ...]
     country_spellings: dict[str, tuple[str, ...]]
     organisations: tuple[str, ...]
     paragraphs: tuple[str, ...]
     theme_paths: tuple[tuple[str, ...], ...]  # every path of one to three levels
+    organisation_forms: dict[str, Form]  # the other partners that are French collectivities
 
 
 def country_spellings() -> dict[str, tuple[str, ...]]:
@@ -151,12 +152,15 @@ def _name_root(rng: random.Random, syllables: tuple[str, ...], low: int, high: i
     return root[:1].upper() + root[1:]
 
 
-def build_pools(rng: random.Random, count: int) -> Pools:
+def build_pools(rng: random.Random, count: int, authorities: Authorities | None = None) -> Pools:
     """Collectivities, organisations and paragraphs for a run of ``count`` pages.
 
-    Every name has its own slug (the reconciliation key), across all pools: two different
-    places never merge into one entity, and a funder's name designates one node only.
+    Collectivities are drawn from the authorities (:mod:`atlas_graph.synth.collectivities`).
+    Every name has its own slug (the name key of the graph), across all pools and all the forms
+    of a collectivity: two different collectivities never merge into one entity, and a funder's
+    name designates one node only.
     """
+    authorities = authorities or load_authorities()
     taken = {slug(vocab.MINISTRY), slug(vocab.OTHER_FUNDER)}
 
     def unique(make: Callable[[], str]) -> tuple[str, str]:
@@ -168,22 +172,32 @@ def build_pools(rng: random.Random, count: int) -> Pools:
                 return name, key
 
     organisations = [unique(lambda name=name: name)[0] for name in vocab.ORGANISATIONS]
+    organisation_forms = {name: Form(name, Kind.REGION, name.removeprefix("Région "), True)
+                          for name in organisations if name.startswith("Région ")}
 
-    french_prefix = _weighted_pairs(vocab.FRENCH_PREFIXES)
+    french_prefix = _Weighted([(prefix, Kind(kind)) for prefix, _, kind in vocab.FRENCH_PREFIXES],
+                              [weight for _, weight, _ in vocab.FRENCH_PREFIXES])
     french_suffix = _weighted_pairs(vocab.FRENCH_SUFFIXES)
-    french = tuple(
-        Place(*unique(lambda: french_prefix.draw(rng) + _name_root(rng, vocab.FRENCH_SYLLABLES, 2, 3)
-                      + french_suffix.draw(rng)), "FR")
-        for _ in range(max(20, round(count * FRENCH_POOL)))
-    )
+
+    def invent_french() -> tuple[str, Kind, str, bool]:
+        prefix, kind = french_prefix.draw(rng)
+        proper = _name_root(rng, vocab.FRENCH_SYLLABLES, 2, 3) + french_suffix.draw(rng)
+        if kind is Kind.COMMUNE and not prefix.endswith(" "):  # Saint-…: a name, not a wording
+            return prefix + proper, kind, prefix + proper, False
+        return prefix + proper, kind, prefix + proper if kind is Kind.EPCI else proper, True
+
+    foreign_prefix = _weighted_pairs(vocab.FOREIGN_PREFIXES)
+
+    def invent_foreign() -> tuple[str, Kind, str]:
+        proper = _name_root(rng, vocab.FOREIGN_SYLLABLES, 2, 4)
+        return foreign_prefix.draw(rng) + proper, Kind.PLACE, proper
+
+    drawer = CollectivityDrawer(rng, authorities, taken)
+    french = tuple(drawer.french(invent_french) for _ in range(max(20, round(count * FRENCH_POOL))))
     codes = vocab.COUNTRY_CODES
     country = _Weighted(codes, [1 / rank ** 1.1 for rank in range(1, len(codes) + 1)])
-    foreign_prefix = _weighted_pairs(vocab.FOREIGN_PREFIXES)
-    foreign = tuple(
-        Place(*unique(lambda: foreign_prefix.draw(rng) + _name_root(rng, vocab.FOREIGN_SYLLABLES, 2, 4)),
-              country.draw(rng))
-        for _ in range(max(30, round(count * FOREIGN_POOL)))
-    )
+    foreign = tuple(drawer.foreign(lambda: country.draw(rng), invent_foreign)
+                    for _ in range(max(30, round(count * FOREIGN_POOL))))
     for _ in range(max(10, round(count * 0.03))):
         pattern = rng.choice(vocab.ASSOCIATION_PATTERNS)
         organisations.append(unique(lambda: pattern.format(place=rng.choice(foreign).name))[0])
@@ -194,6 +208,7 @@ def build_pools(rng: random.Random, count: int) -> Pools:
         organisations=tuple(organisations),
         paragraphs=_paragraphs(rng, min(3000, max(300, count))),
         theme_paths=theme_paths(),
+        organisation_forms=organisation_forms,
     )
 
 
@@ -227,6 +242,7 @@ class Page:
     file_name: str
     data: bytes
     facts: dict
+    names: tuple[tuple[str, str, Form], ...]  # (country, name as written, its form) of each collectivity
 
 
 def _skewed_index(rng: random.Random, size: int, power: float) -> int:
@@ -261,9 +277,16 @@ class _PageMaker:
             depth: [path for path in pools.theme_paths if len(path) == depth] for depth in (1, 2, 3)
         }
 
+    def form(self, place: Collectivity) -> Form:
+        """The form one page writes a collectivity in: mostly the usual one."""
+        if len(place.forms) == 1 or self.rng.random() >= OTHER_FORM_SHARE:
+            return place.forms[0]
+        return self.rng.choice(place.forms[1:])
+
     def spell(self, name: str) -> str:
         """A collectivity's name as one mention writes it: mostly as is, sometimes in
-        capitals, without accents, in lower case or with a typographic apostrophe."""
+        capitals, without accents, in lower case, with a typographic apostrophe or spaces for
+        hyphens."""
         r = self.rng.random()
         if r < 0.10:
             return (strip_accents(name) if r < 0.06 else name).upper()
@@ -273,6 +296,8 @@ class _PageMaker:
             return name.lower()
         if r < 0.30 and "'" in name:
             return name.replace("'", "’")
+        if r < 0.35:  # "Saint Denis", "Conseil général de Haute Savoie"
+            return name.replace("-", " ")
         return name
 
     def theme(self) -> tuple[str, ...]:
@@ -342,11 +367,15 @@ class _PageMaker:
             end_date = (rng.randint(1, 28), rng.randint(1, 12), rng.randint(start_year, LAST_YEAR))
         last_funding_year = end_date[2] if end_date else LAST_YEAR
 
-        foreign_written = [self.spell(place.name) for place in foreign]
-        french_written = [self.spell(place.name) for place in french]
+        foreign_forms = [self.form(place) for place in foreign]
+        french_forms = [self.form(place) for place in french]
+        foreign_bases = [form.written for form in foreign_forms]
+        french_bases = [form.written for form in french_forms]
+        foreign_written = [self.spell(name) for name in foreign_bases]
+        french_written = [self.spell(name) for name in french_bases]
         title = rng.choice(vocab.TITLE_PATTERNS).format(
             action=rng.choice(vocab.TITLE_ACTIONS), phase=rng.choice(vocab.TITLE_PHASES),
-            foreign=self.spell(foreign[0].name), french=self.spell(french[0].name),
+            foreign=self.spell(foreign_bases[0]), french=self.spell(french_bases[0]),
         ) + TITLE_SUFFIX
 
         lines = [PAGE_HEADER, "Identifiant", record_id, "Titre", title]
@@ -374,7 +403,7 @@ class _PageMaker:
         place_sentence = None
         if rng.random() < 0.4:
             place_sentence = rng.choice(vocab.PLACE_SENTENCES).format(
-                place=self.spell(foreign[0].name), french=self.spell(french[0].name),
+                place=self.spell(foreign_bases[0]), french=self.spell(french_bases[0]),
                 population=rng.randrange(2_000, 400_000, 1_000), km=rng.randint(10, 600))
         for label, key, first in (("Contexte", "context", place_sentence), ("Historique", "history", None),
                                   ("Objectif du partenariat", "objective", None),
@@ -394,7 +423,7 @@ class _PageMaker:
                   "---|---|---|"]
         lines += [f"{name} | {country} | {FLAG} |" for name, country in zip(foreign_written, countries_written)]
 
-        contacts = self.contact_rows(foreign)
+        contacts = self.contact_rows(foreign_bases)
         lines += ["Contacts dans les partenaires étrangers du partenariat",
                   "Nom de la collectivité étrangère | Nom | Prénom | Fonction | Courriel |",
                   "---|---|---|---|---|" if contacts else "---|"]
@@ -408,11 +437,11 @@ class _PageMaker:
         if triennial:
             lines.append("Le partenariat est triennal")
 
-        funding = self.funding(foreign, french, others, start_year, last_funding_year)
+        funding = self.funding(foreign_bases, french_bases, others, start_year, last_funding_year)
         lines += ["Financement du partenariat", FUNDING_HEADER, "---|" * FUNDING_COLUMNS]
         lines += [row["line"] for row in funding]
 
-        volunteers = self.volunteer_rows(foreign)
+        volunteers = self.volunteer_rows(foreign_bases)
         lines += ["Volontaires impliqués dans le partenariat (VSI, service civique, etc.) d'Échange et de Solidarité",
                   "Nom | Prénom | Mission | Champs d'action | Entité d'affectation |",
                   "---|---|---|---|---|" if volunteers else "---|"]
@@ -438,11 +467,11 @@ class _PageMaker:
             "theme": list(theme),
             "other_themes": [list(path) for path in other_themes],
             "foreign_partners": [
-                {"name": place.name, "key": place.key, "written": written, "country": place.alpha2,
+                {"name": place.name, "key": slug(written), "written": written, "country": place.alpha2,
                  "country_written": country}
                 for place, written, country in zip(foreign, foreign_written, countries_written)
             ],
-            "french_partners": [{"name": place.name, "key": place.key, "written": written}
+            "french_partners": [{"name": place.name, "key": slug(written), "written": written}
                                 for place, written in zip(french, french_written)],
             "other_french_partners": others,
             "paragraphs": paragraph_counts,
@@ -456,7 +485,11 @@ class _PageMaker:
             "crlf": crlf,
             "bom": bom,
         }
-        return Page(page_file_name(n), data, facts)
+        names = [(place.alpha2, written, form)
+                 for place, written, form in zip(foreign, foreign_written, foreign_forms)]
+        names += [("FR", written, form) for written, form in zip(french_written, french_forms)]
+        names += [("FR", name, pools.organisation_forms[name]) for name in others if name in pools.organisation_forms]
+        return Page(page_file_name(n), data, facts, tuple(names))
 
     def funding(self, foreign, french, others, first_year, last_year) -> list[dict]:
         rng = self.rng
@@ -464,13 +497,13 @@ class _PageMaker:
         for _ in range(self._funding_count.draw(rng)):
             r = rng.random()
             if r < 0.35:
-                funder = self.spell(rng.choice(french).name)
+                funder = self.spell(rng.choice(french))
             elif r < 0.6 or (r < 0.72 and not others):
                 funder = vocab.MINISTRY
             elif r < 0.72:
                 funder = rng.choice(others)
             elif r < 0.82:
-                funder = self.spell(rng.choice(foreign).name)
+                funder = self.spell(rng.choice(foreign))
             else:
                 funder = vocab.OTHER_FUNDER
             cents = self.amount_cents(500, 250_000)
@@ -498,7 +531,7 @@ class _PageMaker:
             r = self.rng.random()
             for _ in range(2 if r < 0.1 else 1 if r < 0.55 else 0):
                 family, given, email = self.person()
-                cells = [self.spell(place.name), family, given]
+                cells = [self.spell(place), family, given]
                 if self.rng.random() < 0.5:  # else the function is empty and the e-mail shifts left
                     cells.append(self.rng.choice(vocab.FUNCTIONS))
                 rows.append(" | ".join(cells + [email]) + " |")
@@ -510,17 +543,17 @@ class _PageMaker:
             return []
         family, given, _ = self.person()
         cells = [family, given, rng.choice(vocab.MISSIONS), rng.choice(vocab.THEMES)[0],
-                 self.spell(rng.choice(foreign).name)]
+                 self.spell(rng.choice(foreign))]
         return [" | ".join(cells) + " |"]
 
 
 # --- a run ------------------------------------------------------------------------------------
 
 
-def generate_pages(count: int, seed: int) -> Iterator[Page]:
+def generate_pages(count: int, seed: int, authorities: Authorities | None = None) -> Iterator[Page]:
     """The pages of a run, in order; nothing is written."""
     rng = _Random(seed)
-    maker = _PageMaker(rng, build_pools(rng, count), seed)
+    maker = _PageMaker(rng, build_pools(rng, count, authorities), seed)
     for n in range(1, count + 1):
         yield maker.page(n)
 
@@ -535,6 +568,11 @@ class _Totals:
         self.foreign: set[tuple[str, str]] = set()
         self.french: set[str] = set()
         self.themes: set[tuple[str, ...]] = set()
+        self.names: dict[tuple[str, str], Form] = {}
+
+    def add_names(self, page: Page) -> None:
+        for country, written, form in page.names:
+            self.names.setdefault((country, written), form)
 
     def add(self, page: dict) -> None:
         self.records += 1
@@ -584,38 +622,76 @@ def remove_stale_pages(directory: Path, count: int) -> int:
     return removed
 
 
+def expected_links(names: dict[tuple[str, str], Form], authorities: Authorities) -> list[dict]:
+    """The manifest's ``collectivities``: for each distinct (country, name as written), the kind
+    the generator meant and the link it should get (:func:`~atlas_graph.synth.collectivities.expected_link`),
+    in (country, name) order. Spellings of one slug are one entity, and share their expectation."""
+    by_slug: dict[tuple[str, str], dict] = {}
+    found = []
+    for (country, written), form in sorted(names.items()):
+        expected = by_slug.get((country, slug(written)))
+        if expected is None:
+            link = expected_link(form, country, authorities)
+            expected = by_slug[country, slug(written)] = {
+                "kind": str(form.kind), "expected": link.status, "authority": link.authority,
+                "identifier": link.identifier, "candidates": list(link.candidates)}
+        found.append({"country": country, "written": written, **expected})
+    return found
+
+
+def link_totals(collectivities: list[dict]) -> dict:
+    """Distinct entities (country and slug) per expected status, and per kind and status."""
+    entities = {(c["country"], slug(c["written"])): c for c in collectivities}.values()
+    per_status: dict[str, int] = {}
+    per_kind: dict[str, dict[str, int]] = {}
+    for entity in entities:
+        per_status[entity["expected"]] = per_status.get(entity["expected"], 0) + 1
+        kind = per_kind.setdefault(entity["kind"], {})
+        kind[entity["expected"]] = kind.get(entity["expected"], 0) + 1
+    return {"entities": len(entities), "per_status": dict(sorted(per_status.items())),
+            "per_kind": {kind: dict(sorted(counts.items())) for kind, counts in sorted(per_kind.items())}}
+
+
 def write_corpus(directory: Path, count: int, seed: int,
-                 advance: Callable[[int], None] | None = None) -> dict:
+                 advance: Callable[[int], None] | None = None, authorities: Authorities | None = None) -> dict:
     """Write ``count`` pages and the manifest into ``directory`` (created if needed).
 
-    The manifest is ``{"generator", "note", "seed", "count", "files": [one object per page],
-    "totals"}``, streamed as the pages are written and put in place at the end (an interrupted
-    run leaves no manifest). ``advance(n)`` is called as pages are written (for a progress
-    bar). Returns the manifest without its ``files``.
+    The manifest is ``{"generator", "note", "seed", "count", "authorities", "files": [one object
+    per page], "collectivities": [one object per distinct (country, name as written)], "totals"}``,
+    streamed as the pages are written and put in place at the end (an interrupted run leaves no
+    manifest). ``authorities`` (default: the package's) is where the collectivities are drawn
+    from, and ``"authorities"`` the versions of its sources. ``advance(n)`` is called as pages
+    are written (for a progress bar). Returns the manifest without its ``files`` and ``collectivities``.
     """
     if not 1 <= count <= MAX_COUNT:
         raise ValueError(f"count must be between 1 and {MAX_COUNT}, not {count}")
     if seed < 0:
         raise ValueError(f"seed must be zero or positive, not {seed}")
+    authorities = authorities or load_authorities()
+    sources = {name: str(source) for name, source in authorities.sources().items()}
     directory.mkdir(parents=True, exist_ok=True)
     manifest = {"generator": "atlas-graph synth", "note": "synthetic data: describes no real partnership",
-                "seed": seed, "count": count}
+                "seed": seed, "count": count, "authorities": sources}
     totals = _Totals()
     partial = directory / (MANIFEST_NAME + ".partial")
     with partial.open("w", encoding="utf-8") as out:
         out.write(json.dumps(manifest, ensure_ascii=False)[:-1] + ',\n"files":[\n')
         pending = 0
-        for page in generate_pages(count, seed):
+        for page in generate_pages(count, seed, authorities):
             (directory / page.file_name).write_bytes(page.data)
             if totals.records:
                 out.write(",\n")
             out.write(json.dumps(page.facts, ensure_ascii=False, separators=(",", ":")))
             totals.add(page.facts)
+            totals.add_names(page)
             pending += 1
             if advance and pending == 500:
                 advance(pending)
                 pending = 0
-        manifest["totals"] = totals.as_json()
+        collectivities = expected_links(totals.names, authorities)
+        manifest["totals"] = {**totals.as_json(), "links": link_totals(collectivities)}
+        out.write('\n],\n"collectivities":[\n')
+        out.write(",\n".join(json.dumps(c, ensure_ascii=False, separators=(",", ":")) for c in collectivities))
         out.write('\n],\n"totals":' + json.dumps(manifest["totals"], ensure_ascii=False) + "}\n")
     if advance and pending:
         advance(pending)

@@ -110,10 +110,12 @@ FRENCH_SYLLABLES = (
     "vé", "lou", "vain", "chal", "mar", "sé", "bé", "sau", "tour", "nans", "ber", "gé", "ro",
     "ché", "cey", "fou", "grè", "châ", "teau", "lin", "moy", "dé",
 )
+# Invented names (absent from the authorities): (prefix, weight, the kind the prefix says).
 FRENCH_PREFIXES = (
-    ("", 58), ("Saint-", 8), ("Sainte-", 2), ("Ville de ", 8), ("Commune de ", 6),
-    ("Communauté d'agglomération de ", 4), ("Communauté de communes de ", 3),
-    ("Département ", 3), ("Région ", 2), ("Métropole de ", 2), ("Conseil départemental de ", 4),
+    ("", 58, "commune"), ("Saint-", 8, "commune"), ("Sainte-", 2, "commune"), ("Ville de ", 8, "commune"),
+    ("Commune de ", 6, "commune"), ("Communauté d'agglomération de ", 4, "epci"),
+    ("Communauté de communes de ", 3, "epci"), ("Département ", 3, "department"), ("Région ", 2, "region"),
+    ("Métropole de ", 2, "epci"), ("Conseil départemental de ", 4, "department"),
 )
 FRENCH_SUFFIXES = (
     ("", 80), ("-sur-Mer", 3), ("-les-Bains", 3), ("-en-Vexin", 2), ("-la-Forêt", 3),
@@ -129,6 +131,17 @@ FOREIGN_PREFIXES = (
     ("", 60), ("Commune de ", 10), ("Ville de ", 7), ("Province de ", 5), ("District de ", 5),
     ("Municipalité de ", 6), ("Région ", 3), ("Département de ", 2), ("Cercle de ", 2),
 )
+
+# How the pages word the collectivities drawn from the authorities.
+COMMUNE_WORDS = ("Ville", "Commune", "Mairie")
+DEPARTMENT_WORDS = ("Département", "Conseil départemental", "Conseil général")
+REGION_WORDS = ("Région", "Conseil régional")
+FOREIGN_PLACE_WORDS = ("Commune", "Ville", "Municipalité", "Commune urbaine", "Commune rurale")
+# For "de la Savoie", "du Gers", "de Paris": the départements and régions the rules of thumb
+# (a plural takes "des", a name ending in e "de la", the others "du") get wrong.
+AREAS_WITHOUT_ARTICLE = ("Paris", "Mayotte")
+SINGULAR_AREAS = ("Paris", "Gers", "Calvados", "Doubs", "Pas")  # first words ending in s
+MASCULINE_AREAS = ("Rhône", "Finistère", "Territoire", "Centre", "Grand", "Limousin", "Nord", "Languedoc")
 
 GIVEN_NAMES = (
     "Edem", "Awa", "Moussa", "Fatou", "Ibrahima", "Aminata", "Kofi", "Mamadou", "Claire", "Jean",

@@ -17,7 +17,7 @@ from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from atlas_graph.server.http.negotiation import negotiate
-from atlas_graph.store.generations import StoreError
+from atlas_graph.store.generations import StoreError, is_storage_error
 
 #: Response headers a browser script may read besides the CORS-safelisted ones.
 EXPOSED_HEADERS = (
@@ -111,6 +111,23 @@ def handle_store_error(error: StoreError) -> Response:
     return error_response(503, str(error), {"Retry-After": RETRY_AFTER})
 
 
+def handle_storage_error(error: Exception) -> Response:
+    """A storage error while reading (a damaged generation, an I/O error): 503 with a body that
+    says so, logged with the generation. Any other exception is a bug, left to Flask (500)."""
+    if not is_storage_error(error):
+        raise error
+    atlas = current_app.extensions.get("atlas")
+    store = getattr(atlas, "store_dir", None)
+    target = store.current_target() if store else None
+    generation = target.rsplit("/", 1)[-1] if target else "unknown"
+    current_app.logger.error("storage error on generation %s of %s: %s (run 'atlas-graph check --store %s')",
+                             generation, store.path if store else "the store", error,
+                             store.path if store else "DIR")
+    # The client is told which generation, not the server's paths (they are in the log).
+    return error_response(503, f"the store could not be read (a storage error on generation {generation}); "
+                               "the error is in the server's log; try again later", {"Retry-After": RETRY_AFTER})
+
+
 def _werkzeug_message(error: HTTPException) -> str:
     """Werkzeug's description, except where it does not tell the client what to change."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
@@ -126,5 +143,7 @@ def install(app: Flask) -> None:
     app.register_error_handler(HttpError, handle_http_error)
     app.register_error_handler(HTTPException, handle_werkzeug_error)
     app.register_error_handler(StoreError, handle_store_error)
+    app.register_error_handler(OSError, handle_storage_error)
+    app.register_error_handler(RuntimeError, handle_storage_error)
     app.before_request(answer_preflight)
     app.after_request(add_cors_headers)

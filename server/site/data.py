@@ -173,7 +173,8 @@ def summary() -> Summary:
         (kinds,) = select("""
         SELECT (COUNT(DISTINCT ?fr) AS ?french) (COUNT(DISTINCT ?foreign) AS ?foreigns)
                (COUNT(DISTINCT ?country) AS ?countries) WHERE {
-          { ?fr a atlas:FrenchCollectivity } UNION
+          { ?fr a atlas:FrenchCollectivity FILTER EXISTS { ?p atlas:frenchPartner|atlas:otherFrenchPartner ?fr } }
+          UNION
           { ?foreign a atlas:ForeignCollectivity . OPTIONAL { ?foreign atlas:country ?country } }
         }""") or [{}]
         return Summary(_int(row.get("partnerships")), _int(kinds.get("french")), _int(kinds.get("foreigns")),
@@ -218,7 +219,8 @@ def sort_key(label: str) -> str:
 
 
 def collectivities(kind: str | None) -> list[CollectivityRow]:
-    """Every collectivity (``kind`` "french", "foreign" or None for both), sorted by name."""
+    """Every collectivity that takes part in a partnership (``kind`` "french", "foreign" or None
+    for both), sorted by name: the département and région nodes the links add are not listed."""
     def compute():
         rows = select("""
         SELECT ?c ?label ?french ?country ?countryLabel (COUNT(DISTINCT ?p) AS ?partnerships) WHERE {
@@ -227,7 +229,8 @@ def collectivities(kind: str | None) -> list[CollectivityRow]:
           OPTIONAL { ?c atlas:country ?country .
                      OPTIONAL { ?country skos:prefLabel ?countryLabel FILTER(lang(?countryLabel) = "fr") } }
           OPTIONAL { ?p atlas:foreignPartner|atlas:frenchPartner|atlas:otherFrenchPartner ?c }
-        } GROUP BY ?c ?label ?french ?country ?countryLabel""")
+        } GROUP BY ?c ?label ?french ?country ?countryLabel
+        HAVING (COUNT(?p) > 0)""")
         result = [CollectivityRow(named(r["c"], r["label"]), r["french"].value == "true",
                                   named(r["country"], r.get("countryLabel")) if "country" in r else None,
                                   _int(r.get("partnerships"))) for r in rows]

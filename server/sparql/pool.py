@@ -12,6 +12,8 @@ to the client. The parent names that file in the job, so that it can delete it w
 the child.
 
 Children start from a forkserver, never from a fork of the (multi-threaded) server process.
+Each watches the server process that owns it and ends when it has gone, even mid-query: so a
+worker that gunicorn kills after its graceful timeout leaves no query running.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import os
 import queue
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +32,7 @@ from atlas_graph.server.sparql.execution import SMALL_RESULT, Answer, Dataset, F
 from atlas_graph.server.sparql.results import QueryTimeout
 
 _PRELOAD = ["atlas_graph.server.sparql.execution", "pyoxigraph"]
+OWNER_CHECK = 0.5  # seconds between a query process's checks that its server process still runs
 
 
 class PoolBusy(Exception):
@@ -47,8 +51,38 @@ class Job:
     small_result: int
 
 
-def _child(conn) -> None:
-    """A query process: run jobs until the pipe closes."""
+def _exit_with_owner(owner: int) -> None:
+    """End this process once the server process that owns it (``owner``) has ended, whatever
+    this one is doing: a query running in Oxigraph reads no pipe (it releases the GIL, so this
+    thread runs meanwhile). Its parent is the forkserver, which outlives the owner as long as
+    any of its children does, so the parent's death is no signal."""
+
+    def watch() -> None:
+        while _running(owner):
+            time.sleep(OWNER_CHECK)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="owner-watch", daemon=True).start()
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (ended, not yet reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+
+def _child(conn, owner: int) -> None:
+    """A query process: run jobs until the pipe closes, or its owner ends."""
+    _exit_with_owner(owner)
     import pyoxigraph
 
     from atlas_graph.server.sparql.execution import EmbeddedStore, answer_query
@@ -94,7 +128,7 @@ def _rebuild(portable: tuple) -> Exception:
 class _Worker:
     def __init__(self, context):
         self.conn, child_conn = context.Pipe()
-        self.process = context.Process(target=_child, args=(child_conn,), daemon=True)
+        self.process = context.Process(target=_child, args=(child_conn, os.getpid()), daemon=True)
         self.process.start()
         child_conn.close()
         self.store_path: str | None = None  # the store its child has open, once it said so

@@ -151,6 +151,26 @@ def test_a_small_file_round_trips(tmp_path):
     assert not (tmp_path / ".small.sqlite.partial").exists()
 
 
+def test_every_record_of_a_kind_can_be_listed(tmp_path):
+    authorities = small_authorities(tmp_path / "small.sqlite")
+    assert [c.code for c in authorities.every_commune()] == ["79049"]
+    assert [d.name for d in authorities.every_department()] == ["Deux-Sèvres"]
+    assert [(r.code, r.replaced_by) for r in authorities.every_region()] == [("54", "75"), ("75", None)]
+    assert [e.siren for e in authorities.every_epci()] == ["200040244"]
+    assert [p.geonameid for p in authorities.places_in("tg")] == [2365560]
+    assert authorities.places_in("BJ") == ()
+    assert authorities.place_keys("TG", 2365560) == ("kpalime", "palime")  # no key for 帕利梅
+    assert authorities.place_keys("BJ", 2365560) == ()
+
+
+def test_the_lists_cover_the_whole_file(authorities):
+    assert len(authorities.every_commune()) > 35_000
+    assert len([r for r in authorities.every_region() if r.replaced_by]) >= 10
+    togo = authorities.places_in("TG")
+    assert 2365560 in {p.geonameid for p in togo}
+    assert "palime" in authorities.place_keys("TG", 2365560)
+
+
 def test_a_file_built_with_other_keys_asks_for_a_rebuild(tmp_path):
     path = tmp_path / "old.sqlite"
     small_authorities(path).close()

@@ -48,6 +48,8 @@ def test_the_key_is_the_uri_slug_but_for_saint():
     ("Métropole de Lyon", Kind.EPCI, "lyon"),
     ("Bordeaux Métropole", Kind.EPCI, "bordeaux"),
     ("CA Chartres Métropole", Kind.EPCI, "chartres"),
+    ("Tours Métropole Val de Loire", Kind.EPCI, "tours-metropole-val-de-loire"),
+    ("Eurométropole de Strasbourg", Kind.EPCI, "eurometropole-de-strasbourg"),
 ])
 def test_french_names_say_their_kind(name, kind, proper):
     reading = read_name(name, "FR")
@@ -80,3 +82,9 @@ def test_a_name_that_only_looks_worded_keeps_its_literal_key():
     reading = read_name("Ville-d'Avray", "FR")
     assert reading.literal_key == "ville-d-avray"
     assert read_name("Bressuire", "FR").literal_key == "bressuire"
+
+
+def test_the_parentheses_are_part_of_the_whole_name():
+    assert read_name("Halle (Saale)", "DE", whole=True).key == "halle-saale"
+    assert read_name("Saint-Denis (93)", "FR", whole=True).department is None
+    assert read_name("CA du Grand Avignon (COGA)", "FR", whole=True).key == "grand-avignon-coga"

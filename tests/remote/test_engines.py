@@ -42,6 +42,18 @@ def test_virtuoso_blank_nodes_lose_their_scheme():
     assert rows[0]["b"] == ox.BlankNode("b1000")
 
 
+def test_virtuoso_geometries_are_wkt_literals_again():
+    virtrdf = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
+    data = (b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="w"/></head>'
+            b'<results><result><binding name="w"><literal datatype="' + virtrdf.encode() + b'">'
+            b'POINT(0.63332998752594 6.9000000953674)</literal></binding></result></results></sparql>')
+    (row,) = ox.parse_query_results(VIRTUOSO.standard_results(data), ox.QueryResultsFormat.XML)
+    assert row["w"].datatype == ox.NamedNode("http://www.opengis.net/ont/geosparql#wktLiteral")
+    triples = b'<http://e/g> <http://www.opengis.net/ont/geosparql#asWKT> "POINT(1 2)"^^<' + virtrdf.encode() + b"> .\n"
+    (triple,) = ox.parse(VIRTUOSO.standard_triples(triples), ox.RdfFormat.N_TRIPLES)
+    assert triple.object == ox.Literal("POINT(1 2)", datatype=ox.NamedNode("http://www.opengis.net/ont/geosparql#wktLiteral"))
+
+
 def test_virtuoso_own_graphs_are_left_out_only_without_graph_patterns():
     assert VIRTUOSO.query_text("SELECT * { ?s ?p ?o }").startswith("define input:default-graph-exclude")
     assert VIRTUOSO.query_text("SELECT * { GRAPH ?g { ?s ?p ?o } }") == "SELECT * { GRAPH ?g { ?s ?p ?o } }"
