@@ -430,8 +430,8 @@ def _process_all(paths: list[str], base: str, include_contacts: bool, progress) 
 def _entities_in_child(records_file: Path, uris: URIs, linker: Linker | None) -> tuple[bytes, list[Link]]:
     """The shared entities graph, recomputed from the mentions of every record in
     ``records_file``, as N-Quads (see _as_stored), and the links of its entities. In a child
-    process: the computation's memory (≈ 450 MB at 120,000 records) is given back to the
-    system before the bulk load."""
+    process: the computation's memory (large at Atlas scale) is given back to the system
+    before the bulk load."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as child:
         return child.submit(_entities_nquads, str(records_file), uris.base, linker).result()
 
