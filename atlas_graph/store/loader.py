@@ -82,7 +82,7 @@ def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
         violations = [() for _ in mapped_ok]
     else:  # pyshacl tells which records are at fault, and why
         violations = _violations_by_record(mapped_ok, entities)
-    for (path, sha, mapped, problems), found in zip(mapped_ok, violations):
+    for (path, sha, mapped, problems), found in zip(mapped_ok, violations, strict=True):
         if found:
             done.append(Processed(path, sha, None, b"", (), problems + tuple(_violation_problem(path, v) for v in found)))
             continue
@@ -110,7 +110,7 @@ def _conforms_together(mapped: list, entities: list, chunk: ox.Store) -> bool:
     every = set().union(*own)
     if sum(map(len, own)) != len(every) or not every.isdisjoint(s for s, _, _ in entities):
         return False
-    for subjects, (_, _, m, _) in zip(own, mapped):
+    for subjects, (_, _, m, _) in zip(own, mapped, strict=True):
         if any(o in every and o not in subjects for _, _, o in m.triples):
             return False
     return not _compiled_shapes().run(chunk)
