@@ -23,6 +23,7 @@ from atlas_graph.remote.store import Credentials, RemoteRejected, RemoteStore
 from atlas_graph.server.backend import RemoteQueryStore, RemoteReader
 from atlas_graph.server.sparql.execution import Answer, Dataset, FormatWish, Limits, answer_query
 from atlas_graph.server.sparql.pool import QueryPool
+from atlas_graph.store.dumps import NT_DUMP
 from atlas_graph.store.finalize import finalize
 from atlas_graph.store.generations import DEFAULT_KEEP, Generation, StoreDir
 
@@ -40,10 +41,17 @@ class AtlasConfig:
     graph_store_url: str | None = None  # its Graph Store Protocol endpoint, if not the engine's usual one
     remote_credentials: Credentials = Credentials()
     data_cache_mib: float = 32.0  # rendered /data bodies kept per server process, in MiB; 0: none
+    # The union graph held in memory for queries, per server process, in MiB (estimated from the
+    # triple count, see SNAPSHOT_BYTES_PER_TRIPLE); a larger store is queried on disk. 0: always on disk.
+    query_memory_mib: float = 512.0
     keep: int = DEFAULT_KEEP  # generations kept by an update, the new current one included
 
 
 _pools: dict[tuple[int, int], QueryPool] = {}
+
+#: What one triple of the union graph takes in an in-memory Oxigraph store, rounded up from
+#: docs/benchmarks.md ("The query path"): the estimate a store must fit in query_memory_mib by.
+SNAPSHOT_BYTES_PER_TRIPLE = 500
 
 
 def _query_pool(size: int) -> QueryPool:
@@ -72,8 +80,23 @@ class AtlasService:
                 self._spool_dir = tempfile.mkdtemp(prefix="atlas-remote-query-")
             spill = os.path.join(self._spool_dir, f"{next(self._spill_numbers)}.result")
             return answer_query(self._remote_queries, query, dataset, wish, limits, base_iri, spill)
-        store_path = str(self.generation().path / "oxigraph")
-        return _query_pool(self.config.query_processes).run(store_path, query, dataset, wish, limits, base_iri)
+        generation = self.generation()
+        return _query_pool(self.config.query_processes).run(str(generation.path / "oxigraph"), query, dataset, wish,
+                                                            limits, base_iri, self._snapshot_source(generation))
+
+    def prepare_queries(self, wait: float = 0) -> None:
+        """Start holding the current generation's union graph in memory, if it fits, and wait up
+        to ``wait`` seconds for it to be loaded."""
+        if not self._remote_queries:
+            generation = self.generation()
+            _query_pool(self.config.query_processes).snapshot(str(generation.path / "oxigraph"),
+                                                              self._snapshot_source(generation), wait)
+
+    def _snapshot_source(self, generation: Generation) -> str | None:
+        """The dump to hold ``generation``'s union graph in memory from, when it fits the budget."""
+        dump = generation.dumps_dir / NT_DUMP
+        size = generation.stats().get("triples", 0) * SNAPSHOT_BYTES_PER_TRIPLE
+        return str(dump) if 0 < size <= self.config.query_memory_mib * 2**20 and dump.is_file() else None
 
     def generation(self) -> Generation:
         """The current generation (read-only), reopened when a writer has switched it."""

@@ -5,7 +5,9 @@
 
 ATLAS_STORE (required): a store made by ``atlas-graph load``; the base URI is the one it was
 built with. ATLAS_QUERY_TIMEOUT (seconds, default 30), ATLAS_UPDATE_TOKEN (unset: read-only),
-ATLAS_DATA_CACHE_MB (rendered /data descriptions kept per worker, MiB, default 32; 0: none).
+ATLAS_DATA_CACHE_MB (rendered /data descriptions kept per worker, MiB, default 32; 0: none),
+ATLAS_QUERY_MEMORY_MB (the union graph held in memory for queries when it fits, MiB per worker,
+default 512; 0: queries read the store on disk).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ def config_from_environment() -> AtlasConfig:
         update_token=os.environ.get("ATLAS_UPDATE_TOKEN") or None,
         query_timeout=_number("ATLAS_QUERY_TIMEOUT", 30.0, zero_allowed=False),
         data_cache_mib=_number("ATLAS_DATA_CACHE_MB", 32.0),
+        query_memory_mib=_number("ATLAS_QUERY_MEMORY_MB", 512.0),
     )
 
 

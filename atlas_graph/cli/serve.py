@@ -92,6 +92,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-cache-mb", type=float, metavar="MIB", default=os.environ.get("ATLAS_DATA_CACHE_MB", "32"),
                         help="keep rendered /data/… descriptions up to this many MiB per worker, for the "
                              "current store generation (default: $ATLAS_DATA_CACHE_MB or 32; 0: none)")
+    parser.add_argument("--query-memory-mb", type=float, metavar="MIB",
+                        default=os.environ.get("ATLAS_QUERY_MEMORY_MB", "512"),
+                        help="hold the union graph in memory for SPARQL queries when it fits in this many MiB "
+                             "per worker (default: $ATLAS_QUERY_MEMORY_MB or 512; 0: queries read the store on disk)")
     parser.add_argument("--workers", type=int, default=min(4, 2 * (os.cpu_count() or 1)),
                         help="worker processes (default: 2 per core, at most 4)")
     parser.add_argument("--include-contacts", action="store_true",
@@ -112,6 +116,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--query-timeout must be a positive number of seconds")
     if args.data_cache_mb < 0:
         raise UsageError("--data-cache-mb must be 0 (no cache) or a positive number of MiB")
+    if args.query_memory_mb < 0:
+        raise UsageError("--query-memory-mb must be 0 (queries on disk) or a positive number of MiB")
     if args.links and args.store and not args.records:
         raise UsageError("--links applies to the records loaded before serving: add --records DIR, "
                          "or re-link the store with 'atlas-graph load RECORDS --store DIR --links FILE'")
@@ -134,7 +140,8 @@ def run(args: argparse.Namespace) -> int:
                          query_timeout=args.query_timeout, sparql_endpoint=args.sparql_endpoint,
                          graph_store_url=args.graph_store,
                          remote_credentials=Credentials.from_env(args.remote_user, args.remote_password),
-                         data_cache_mib=args.data_cache_mb, keep=args.keep)
+                         data_cache_mib=args.data_cache_mb, query_memory_mib=args.query_memory_mb,
+                         keep=args.keep)
     if args.sparql_endpoint:
         _check_remote(config)
     print(f"atlas-graph: serving {args.sparql_endpoint or store_dir.path} at http://{args.host}:{args.port}/ "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -110,19 +111,43 @@ class EmbeddedStore:
     def evaluate(self, query: str, dataset: Dataset, base_iri: str | None, timeout: float):
         """``timeout`` is not the store's to keep: Oxigraph cannot stop a query, so the process
         running it is killed instead (:mod:`.pool`)."""
-        try:
-            if dataset.is_given():
-                return self.store.query(
-                    query,
-                    base_iri=base_iri,
-                    default_graph=[ox.NamedNode(iri) for iri in dataset.default_graphs],
-                    named_graphs=[ox.NamedNode(iri) for iri in dataset.named_graphs],
-                )
-            return self.store.query(query, base_iri=base_iri, use_default_graph_as_union=True)
-        except SyntaxError as error:
-            raise QueryRejected(f"query syntax error: {error}") from error
-        except ValueError as error:
-            raise QueryRejected(str(error)) from error
+        if dataset.is_given():
+            return _query(self.store, query, base_iri=base_iri,
+                          default_graph=[ox.NamedNode(iri) for iri in dataset.default_graphs],
+                          named_graphs=[ox.NamedNode(iri) for iri in dataset.named_graphs])
+        return _query(self.store, query, base_iri=base_iri, use_default_graph_as_union=True)
+
+
+def _query(store: ox.Store, query: str, **options):
+    try:
+        return store.query(query, **options)
+    except SyntaxError as error:
+        raise QueryRejected(f"query syntax error: {error}") from error
+    except ValueError as error:
+        raise QueryRejected(str(error)) from error
+
+
+#: Words of a query that may make its dataset other than the union default graph: such a
+#: query runs on the store on disk. A false alarm (the word in a string or an IRI) only costs speed.
+_DATASET_WORDS = re.compile(r"\b(?:GRAPH|FROM)\b", re.IGNORECASE)
+
+
+class UnionSnapshot:
+    """A store's union default graph held in memory (a plain Oxigraph store loaded from the
+    generation's N-Triples dump: each triple once), with the store on disk for the queries that
+    name graphs (``GRAPH``, ``FROM``, a protocol dataset), which the copy has not kept."""
+
+    def __init__(self, memory: ox.Store, store_path: str):
+        self.memory = memory
+        self.store_path = store_path
+        self._disk: EmbeddedStore | None = None
+
+    def evaluate(self, query: str, dataset: Dataset, base_iri: str | None, timeout: float):
+        if dataset.is_given() or _DATASET_WORDS.search(query):
+            if self._disk is None:
+                self._disk = EmbeddedStore(ox.Store.read_only(self.store_path))
+            return self._disk.evaluate(query, dataset, base_iri, timeout)
+        return _query(self.memory, query, base_iri=base_iri)
 
 
 def result_kind(result) -> str:

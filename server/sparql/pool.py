@@ -14,6 +14,14 @@ the child.
 Children start from a forkserver, never from a fork of the (multi-threaded) server process.
 Each watches the server process that owns it and ends when it has gone, even mid-query: so a
 worker that gunicorn kills after its graceful timeout leaves no query running.
+
+The read-optimised path: given a generation's N-Triples dump, the pool starts a *holder*, a
+process that loads the union default graph into an in-memory store (one per server process,
+whatever its number of query processes), and, once it is loaded, its query processes are forks
+of the holder: they share its memory page for page, and are killed at their deadline like the
+others. Until the holder is ready, or when it fails, queries read the store on disk; a query
+that names graphs always does (:class:`~.execution.UnionSnapshot`). A new generation gets a
+new holder, and the old one goes with its query processes.
 """
 
 from __future__ import annotations
@@ -23,11 +31,15 @@ import multiprocessing
 import os
 import queue
 import shutil
+import signal
+import sys
 import tempfile
 import threading
 import time
 import weakref
 from dataclasses import dataclass
+from multiprocessing import reduction
+from multiprocessing.connection import Connection
 from typing import Any
 
 from atlas_graph.server.sparql.execution import SMALL_RESULT, Answer, Dataset, FormatWish, Limits
@@ -53,14 +65,14 @@ class Job:
     small_result: int
 
 
-def _exit_with_owner(owner: int) -> None:
-    """End this process once the server process that owns it (``owner``) has ended, whatever
-    this one is doing: a query running in Oxigraph reads no pipe (it releases the GIL, so this
-    thread runs meanwhile). Its parent is the forkserver, which outlives the owner as long as
-    any of its children does, so the parent's death is no signal."""
+def _exit_with_owner(*owners: int) -> None:
+    """End this process once the server process that owns it has ended (or its holder, the
+    other of ``owners``), whatever this one is doing: a query running in Oxigraph reads no pipe
+    (it releases the GIL, so this thread runs meanwhile). Its parent is the forkserver, which
+    outlives the owner as long as any of its children does, so the parent's death is no signal."""
 
     def watch() -> None:
-        while _running(owner):
+        while all(_running(owner) for owner in owners):
             time.sleep(OWNER_CHECK)
         os._exit(1)
 
@@ -83,11 +95,22 @@ def _running(pid: int) -> bool:
 
 
 def _child(conn, owner: int) -> None:
-    """A query process: run jobs until the pipe closes, or its owner ends."""
+    """A query process: run jobs on the store on disk until the pipe closes, or its owner ends."""
     _exit_with_owner(owner)
+    _serve(conn, _open_on_disk)
+
+
+def _open_on_disk(store_path: str):
     import pyoxigraph
 
-    from atlas_graph.server.sparql.execution import EmbeddedStore, answer_query
+    from atlas_graph.server.sparql.execution import EmbeddedStore
+
+    return EmbeddedStore(pyoxigraph.Store.read_only(store_path))
+
+
+def _serve(conn, open_store) -> None:
+    """Run the jobs ``conn`` brings until it closes; ``open_store(path)``: the store to run them on."""
+    from atlas_graph.server.sparql.execution import answer_query
 
     stores: dict[str, Any] = {}
     while True:
@@ -98,13 +121,54 @@ def _child(conn, owner: int) -> None:
         try:
             if job.store_path not in stores:
                 stores.clear()  # a new generation: let the old handle go
-                stores[job.store_path] = EmbeddedStore(pyoxigraph.Store.read_only(job.store_path))
+                stores[job.store_path] = open_store(job.store_path)
                 conn.send(("opened", None))
             answer = answer_query(stores[job.store_path], job.query, job.dataset, job.wish, job.limits,
                                   job.base_iri, job.spill, job.small_result)
             conn.send(("ok", answer))
         except Exception as error:  # sent back to be raised in the parent
             conn.send(("error", _portable(error)))
+
+
+def _hold(conn, dump_path: str, store_path: str, owner: int) -> None:
+    """A holder: load the union default graph from ``dump_path``, say "ready", then fork a query
+    process for each connection ``conn`` hands over, and answer with its pid."""
+    _exit_with_owner(owner)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # its query processes are reaped as they end
+    import gzip
+
+    import pyoxigraph
+
+    from atlas_graph.server.sparql.execution import UnionSnapshot
+
+    try:
+        memory = pyoxigraph.Store()
+        with gzip.open(dump_path) as dump:
+            memory.bulk_load(dump, pyoxigraph.RdfFormat.N_TRIPLES)
+    except (OSError, ValueError, SyntaxError) as error:
+        conn.send(("failed", f"{dump_path}: {error}"))
+        return
+    conn.send(("ready", len(memory)))
+    snapshot, holder = UnionSnapshot(memory, store_path), os.getpid()
+
+    def open_store(path: str):
+        return snapshot if path == store_path else _open_on_disk(path)
+
+    while True:
+        try:
+            handle = reduction.recv_handle(conn)
+        except (EOFError, OSError):
+            return
+        pid = os.fork()
+        if pid == 0:  # the query process: the holder's memory, its own pipe
+            try:
+                conn.close()
+                _exit_with_owner(owner, holder)
+                _serve(Connection(handle), open_store)
+            finally:
+                os._exit(0)
+        os.close(handle)
+        conn.send(pid)
 
 
 def _portable(error: Exception) -> tuple:
@@ -128,16 +192,93 @@ def _rebuild(portable: tuple) -> Exception:
 
 
 class _Worker:
-    def __init__(self, context):
-        self.conn, child_conn = context.Pipe()
-        self.process = context.Process(target=_child, args=(child_conn, os.getpid()), daemon=True)
-        self.process.start()
-        child_conn.close()
+    """A query process, seen from the server: its pipe, and the holder it was forked from (None:
+    it reads the store on disk)."""
+
+    def __init__(self, conn: Connection, pid: int, process=None, snapshot: _Snapshot | None = None):
+        self.conn, self.pid, self.process, self.snapshot = conn, pid, process, snapshot
         self.store_path: str | None = None  # the store its child has open, once it said so
 
+    @classmethod
+    def start(cls, context) -> _Worker:
+        conn, child_conn = context.Pipe()
+        process = context.Process(target=_child, args=(child_conn, os.getpid()), daemon=True)
+        process.start()
+        child_conn.close()
+        return cls(conn, process.pid, process)
+
     def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.join(5)
+        else:  # a fork of a holder, which reaps it
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            deadline = time.monotonic() + 5
+            while _running(self.pid) and time.monotonic() < deadline:
+                time.sleep(0.01)
+        self.conn.close()
+
+
+class _Snapshot:
+    """A holder process (:func:`_hold`) of one generation, seen from the server."""
+
+    def __init__(self, context, store_path: str, dump_path: str):
+        self.store_path = store_path
+        self.conn, child_conn = context.Pipe()
+        self.process = context.Process(target=_hold, args=(child_conn, dump_path, store_path, os.getpid()),
+                                       daemon=True)
+        self.process.start()
+        child_conn.close()
+        self.state = "loading"  # then "ready", or "failed"
+        self.workers = 0  # its query processes alive (the pool's to count, under its lock)
+        self.retired = False  # a newer generation has its own holder
+        self._lock = threading.Lock()
+        self._loaded = threading.Event()
+        threading.Thread(target=self._await_load, name="atlas-holder-load", daemon=True).start()
+
+    def _await_load(self) -> None:
+        try:
+            status, detail = self.conn.recv()
+        except (EOFError, OSError):
+            status, detail = "failed", "the holder process ended"
+        if status == "ready":
+            print(f"atlas-graph: process {os.getpid()} holds the union graph in memory for queries "
+                  f"({detail:,} triples)", file=sys.stderr, flush=True)
+        elif not self.retired:
+            print(f"atlas-graph: queries read the store on disk: {detail}", file=sys.stderr, flush=True)
+        self.state = "ready" if status == "ready" else "failed"
+        self._loaded.set()
+
+    def ready(self, wait: float = 0) -> bool:
+        """Whether its query processes can be forked, after waiting up to ``wait`` seconds."""
+        self._loaded.wait(wait)
+        return self.state == "ready"
+
+    def fork(self, wait: float) -> _Worker:
+        """A new query process with the holder's memory; OSError when the holder is gone."""
+        mine, theirs = multiprocessing.Pipe()
+        try:
+            with self._lock:
+                reduction.send_handle(self.conn, theirs.fileno(), self.process.pid)
+                if not self.conn.poll(wait):
+                    raise OSError("the holder process did not answer")
+                pid = self.conn.recv()
+        except (EOFError, OSError):
+            mine.close()
+            self.state = "failed"
+            raise OSError("the holder process ended") from None
+        finally:
+            theirs.close()
+        return _Worker(mine, pid, snapshot=self)
+
+    def close(self) -> None:
+        self.retired = True
         self.process.kill()
         self.process.join(5)
+        self._loaded.wait(5)  # its reader has met the end of the pipe
         self.conn.close()
 
 
@@ -157,41 +298,86 @@ class QueryPool:
         # the folder goes with the pool, or at the latest when its process exits normally
         self._remove_spool = weakref.finalize(self, _remove_spool_dir, self.spool_dir, os.getpid())
         self._job_numbers = itertools.count()
+        self._snapshot: _Snapshot | None = None  # the holder of the newest generation asked for
 
-    def _acquire(self) -> _Worker:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            pass
+    def snapshot(self, store_path: str, dump_path: str | None, wait: float = 0) -> _Snapshot | None:
+        """The holder of ``store_path``'s union graph if it is ready to serve (after waiting up
+        to ``wait`` seconds for its load), started from ``dump_path`` if there is none yet (None:
+        this generation is read on disk only)."""
+        with self._lock:
+            held = self._snapshot
+            if held is not None and held.store_path != store_path:
+                held.retired = True  # it ends with the last of its query processes (see _retire)
+                if not held.workers:
+                    held.close()
+                self._snapshot = held = None
+            if held is None and dump_path is not None:
+                self._snapshot = held = _Snapshot(self._context, store_path, dump_path)
+        return held if held is not None and held.ready(wait) else None
+
+    def _acquire(self, snapshot: _Snapshot | None) -> _Worker:
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if worker.snapshot is snapshot:
+                return worker
+            self._retire(worker)  # of another generation, or of the disk path the holder replaces
         with self._lock:
             if self._started < self.size:
                 self._started += 1
                 try:
-                    return _Worker(self._context)
+                    return self._start(snapshot)
                 except BaseException:
                     self._started -= 1
                     raise
         try:
-            return self._idle.get(timeout=self.wait_for_worker)
+            worker = self._idle.get(timeout=self.wait_for_worker)
         except queue.Empty:
             raise PoolBusy(f"all {self.size} query processes stayed busy for {self.wait_for_worker:g} s") from None
+        if worker.snapshot is snapshot:
+            return worker
+        self._retire(worker)
+        return self._acquire(snapshot)  # its place is free now
 
-    def _discard(self, worker: _Worker, spill: str) -> None:
-        """Kill a worker whose job did not finish, and delete what it may have spilled."""
+    def _start(self, snapshot: _Snapshot | None) -> _Worker:
+        if snapshot is not None:
+            try:
+                worker = snapshot.fork(self.wait_for_worker)
+            except OSError:
+                pass  # the holder is gone: this query reads the store on disk
+            else:
+                snapshot.workers += 1
+                return worker
+        return _Worker.start(self._context)
+
+    def _retire(self, worker: _Worker) -> None:
         worker.kill()
         with self._lock:
             self._started -= 1
+            held = worker.snapshot
+            if held is not None:
+                held.workers -= 1
+                if held.retired and not held.workers:
+                    held.close()
+
+    def _discard(self, worker: _Worker, spill: str) -> None:
+        """Kill a worker whose job did not finish, and delete what it may have spilled."""
+        self._retire(worker)
         try:
             os.unlink(spill)
         except FileNotFoundError:
             pass
 
     def run(self, store_path: str, query: str, dataset: Dataset, wish: FormatWish, limits: Limits,
-            base_iri: str | None = None) -> Answer:
+            base_iri: str | None = None, dump_path: str | None = None) -> Answer:
         """Run a query; returns its outcome and result (bytes, or a spool file the caller
-        deletes). Raises QueryTimeout, PoolBusy, or what answer_query raises."""
+        deletes). Raises QueryTimeout, PoolBusy, or what answer_query raises. With
+        ``dump_path`` (the generation's N-Triples dump), the union graph is held in memory for
+        the queries that can use it (see the module's docstring)."""
         spill = os.path.join(self.spool_dir, f"{next(self._job_numbers)}.result")
-        worker = self._acquire()
+        worker = self._acquire(self.snapshot(store_path, dump_path))
         try:
             worker.conn.send(Job(store_path, query, dataset, wish, limits, base_iri, spill, self.small_result))
             reply = None
@@ -228,6 +414,9 @@ class QueryPool:
                 self._idle.get_nowait().kill()
             except queue.Empty:
                 break
+        if self._snapshot is not None:
+            self._snapshot.close()
+            self._snapshot = None
         self._remove_spool()
 
 

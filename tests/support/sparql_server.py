@@ -2,12 +2,15 @@
 
 :class:`StoreAtlas` is the production :class:`AtlasService` (store generations, killable query
 processes) plus ``reset`` to replace the store's content with some N-Triples files;
-:class:`RemoteAtlas` is the same service over a remote Virtuoso, with the same ``reset``.
+:class:`MemoryAtlas` the same, whose queries run on the union graph held in memory (``reset``
+waits for its holder); :class:`RemoteAtlas` is the same service over a remote Virtuoso, with the
+same ``reset``.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -30,6 +33,7 @@ class AtlasConfig:
     query_timeout: float = 30.0
     max_rows: int = 100000
     endpoint_url: str | None = None
+    query_memory_mib: float = 0.0  # the store on disk, unless a test holds the graph in memory
 
 
 class StoreAtlas(service.AtlasService):
@@ -43,6 +47,26 @@ class StoreAtlas(service.AtlasService):
             generation.store.clear()
             for graph, path in (graphs or {}).items():
                 generation.store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+
+
+class MemoryAtlas(StoreAtlas):
+    """A StoreAtlas that holds its union graph in memory for queries: ``reset`` returns once the
+    holder of the new generation is ready, so that every query after it takes that path."""
+
+    def __init__(self, path: Path, config: AtlasConfig):
+        super().__init__(path, AtlasConfig(**{**asdict(config), "query_memory_mib": 64.0}))
+
+    def reset(self, graphs: dict[str, Path] | None = None) -> None:
+        super().reset(graphs)
+        generation = self.generation()
+        if not generation.stats().get("triples"):
+            return  # an empty store is not held: there is nothing to hold
+        pool = service._query_pool(self.config.query_processes)
+        deadline = time.monotonic() + 60
+        while pool.snapshot(str(generation.path / "oxigraph"), self._snapshot_source(generation)) is None:
+            if time.monotonic() > deadline or not self._snapshot_source(generation):
+                raise RuntimeError(f"{generation.path}: its union graph was not held in memory")
+            time.sleep(0.02)
 
 
 class RemoteAtlas(service.AtlasService):

@@ -15,7 +15,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
 from atlas_graph.server.sparql.text import DatasetConflict, add_using_clauses, uses_service
 from support.paths import SHARED
-from support.sparql_server import TOKEN, AtlasConfig, LiveServer, RemoteAtlas, StoreAtlas, make_app
+from support.sparql_server import TOKEN, AtlasConfig, LiveServer, MemoryAtlas, RemoteAtlas, StoreAtlas, make_app
 from support.virtuoso import start_virtuoso
 from support.w3c_protocol import check_response, load_protocol_manifest, send
 
@@ -41,12 +41,14 @@ def update_server(tmp_path_factory):
         yield atlas, server
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+@pytest.fixture(scope="module", params=["oxigraph", "oxigraph-in-memory", "virtuoso"])
 def read_only_server(request, tmp_path_factory):
-    """The front without an update token, over the embedded store or over a real Virtuoso 7
-    that it sends the queries on to (skipped, with the reason, where Virtuoso is not installed)."""
-    if request.param == "oxigraph":
-        atlas = StoreAtlas(tmp_path_factory.mktemp("read-only-store"), AtlasConfig(update_token=None))
+    """The front without an update token, over the embedded store (on disk, or its union graph
+    held in memory) or over a real Virtuoso 7 that it sends the queries on to (skipped, with the
+    reason, where Virtuoso is not installed)."""
+    if request.param.startswith("oxigraph"):
+        kind = MemoryAtlas if request.param == "oxigraph-in-memory" else StoreAtlas
+        atlas = kind(tmp_path_factory.mktemp("read-only-store"), AtlasConfig(update_token=None))
         with LiveServer(make_app(atlas)) as server:
             yield atlas, server
         return
