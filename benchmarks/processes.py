@@ -123,13 +123,17 @@ def wait_for_200(port: int, path: str, accept: str, deadline: float) -> float:
 
 
 @contextmanager
-def server(command: list[str], env: dict | None = None):
-    """A server process (its own process group), stopped at the end by its process id."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+def server(command: list[str], env: dict | None = None, log: Path | None = None):
+    """A server process (its own process group), stopped at the end by its process id; its
+    standard error goes to ``log``, if given."""
+    errors = open(log, "wb") if log else subprocess.DEVNULL
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors,
                                start_new_session=True, env={**os.environ, **(env or {})})
     try:
         yield process
     finally:
+        if log:
+            errors.close()
         if process.poll() is None:
             os.killpg(process.pid, 15)  # the group of this one server: gunicorn and its workers
             try:

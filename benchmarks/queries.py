@@ -132,11 +132,13 @@ class HttpRunner:
         self.connection.close()
 
 
-def oxigraph_runner(store) -> Callable[[str], bytes]:
+def oxigraph_runner(store, union: bool = True) -> Callable[[str], bytes]:
+    """Queries on a pyoxigraph ``store``: its default graph is the union of its named graphs, or
+    (``union`` false) its own, as in a store loaded from the N-Triples dump."""
     import pyoxigraph as ox
 
     def run(query: str) -> bytes:
-        return store.query(query, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
+        return store.query(query, use_default_graph_as_union=union).serialize(format=ox.QueryResultsFormat.JSON)
 
     return run
 

@@ -117,30 +117,42 @@ def bench_size(size: int, seed: int, cache: Path, workers: int, quick: bool) -> 
     base = state["base_uri"]
     paths = _entity_paths(raw, base, 200)
     queries = query_mix(collectivity)
+    del raw
+    # the reference: a plain in-memory store loaded from our own N-Triples dump
+    in_memory = ox.Store()
+    with gzip.open(store / "current" / "dumps" / "atlas.nt.gz") as dump:
+        in_memory.bulk_load(dump, ox.RdfFormat.N_TRIPLES)
 
     port = free_port()
     started = time.perf_counter()
+    # the union graph held in memory by every worker (the budget of the default is for the Atlas'
+    # own size; the 120k store needs more), as the reference is
+    memory_mib = max(512, len(in_memory) * 600 // 2**20)
     command = [*ATLAS, "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers)]
-    with server(command):
+               "--workers", str(workers), "--query-memory-mb", str(memory_mib)]
+    server_log = cache / f"serve-{size}.log"
+    with server(command, log=server_log):
         deadline = started + 120
         sparql_ok = wait_for_200(port, "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}),
                                  "application/sparql-results+json", deadline)
         data_ok = wait_for_200(port, paths[0], "text/turtle", deadline)
         result.update(start_sparql_s=sparql_ok - started, start_data_s=data_ok - started)
         log(f"server start: /sparql {sparql_ok - started:.2f} s, /data {data_ok - started:.2f} s")
+        held = _wait_for_holders(server_log, workers, time.perf_counter() + 600)
+        result.update(held_s=held - started)
+        log(f"every worker holds the union graph in memory {held - started:.1f} s after start")
 
         http = HttpRunner(port)
         repeats, budget = (5, 10) if quick else (15, 20)
         result["queries"] = {}
-        on_raw = oxigraph_runner(raw)
+        on_raw = oxigraph_runner(in_memory, union=False)
         for name, query in queries.items():
             timings = timed_together({"http": lambda: http(query), "raw": lambda: on_raw(query)}, repeats, 2 * budget)
             over_http, on_raw_timing = timings["http"], timings["raw"]
             result["queries"][name] = {"http": vars(over_http), "raw": vars(on_raw_timing)}
             log(f"{name}: HTTP p50 {over_http.p50 * 1000:.1f} ms, raw {on_raw_timing.p50 * 1000:.1f} ms")
         http.close()
-        del raw
+        del in_memory
         # /data next to the same server with its response cache off and to a bare Flask route,
         # all three up at once and measured in turns (benchmarks.http_load.alternating_rates)
         servers = {"data": port, "data_uncached": free_port(), "bare": free_port()}
@@ -170,6 +182,15 @@ def _corpus(size: int, seed: int, cache: Path) -> Path:
                        check=True, timeout=1800)
         stamp.write_text(f"{size} {seed}\n")
     return corpus
+
+
+def _wait_for_holders(log: Path, workers: int, deadline: float) -> float:
+    """When each of the server's ``workers`` said it holds the union graph in memory."""
+    while time.perf_counter() < deadline:
+        if log.read_text(errors="replace").count("holds the union graph in memory") >= workers:
+            return time.perf_counter()
+        time.sleep(0.2)
+    raise RuntimeError(f"the server's workers did not all hold the union graph in memory: see {log}")
 
 
 def _entity_paths(store, base: str, count: int) -> list[str]:
@@ -277,7 +298,9 @@ def render(results: dict, machine: dict) -> str:
         r["start_sparql_s"] <= TARGETS["start"] if s == 120_000 else None), "≤ 2 s at 120k")
     row("server start → first 200 on /data/…", lambda s, r: f"{r['start_data_s']:.2f} s" + _mark(
         r["start_data_s"] <= TARGETS["start"] if s == 120_000 else None), "≤ 2 s at 120k")
-    row("query mix: HTTP ÷ raw pyoxigraph (geometric mean of p50)",
+    row("server start → every worker holds the union graph in memory",
+        lambda s, r: f"{r['held_s']:.1f} s" if "held_s" in r else "—")
+    row("query mix: HTTP ÷ in-memory pyoxigraph from the N-Triples dump (geometric mean of p50)",
         lambda s, r: f"{_ratios(r)[0]:.2f}×" + _mark(_ratios(r)[0] <= TARGETS["http_over_raw"]), "≤ 1.3×")
     row("query mix: rdflib ÷ HTTP (geometric mean of p50)",
         lambda s, r: "—" if _ratios(r)[1] is None else _bound(r) + f"{_ratios(r)[1]:.1f}×" + _mark(
@@ -307,7 +330,7 @@ def render(results: dict, machine: dict) -> str:
     row("full-selection XLSX export, slowest of 2 (cold / warm start)", explored("xlsx_max"))
 
     detail = ["", "Query mix, p50 / p95 in ms (HTTP: `POST /sparql`, JSON results; raw: `Store.query` + "
-              "JSON serialisation in the benchmark process; rdflib: `Graph.query` on the N-Triples dump):", "",
+              "JSON serialisation in the benchmark process, on an in-memory store loaded from the N-Triples dump; rdflib: `Graph.query` on the N-Triples dump):", "",
               "| query | records | HTTP | raw pyoxigraph | HTTP ÷ raw | rdflib | rdflib ÷ HTTP |", "|---" * 7 + "|"]
     for s in sizes:
         r = results[s]
