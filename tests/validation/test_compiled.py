@@ -161,6 +161,36 @@ def test_three_hundred_synthetic_records(synthetic_graph: Graph) -> None:
     assert assert_same_as_pyshacl(synthetic_graph) == set()
 
 
+def test_every_code_of_the_authorities_conforms_for_its_kind() -> None:
+    """Each commune's code and SIREN, and each département and région (current or before 2016)
+    as the linker writes its node, with the country they name: nothing any link can carry is
+    refused, by either validator."""
+    authorities = load_authorities()
+    france = B["id/country/fr"]
+    graph = Graph()
+    graph += BASE_GRAPH.triples((france, None, None))
+    for n, commune in enumerate(authorities.every_commune()):
+        node = B[f"id/collectivity/fr/c{n}"]
+        graph.add((node, ATLAS.inseeCode, Literal(commune.code)))
+        if commune.siren:
+            graph.add((node, ATLAS.siren, Literal(commune.siren)))
+    areas = [(B[f"id/department/{d.code.lower()}"], d.code, d.name, d.region) for d in authorities.every_department()]
+    areas += [(B[f"id/region/{r.code}"], r.code, r.name, None) for r in authorities.every_region()]
+    for node, code, name, region in areas:
+        graph += [(node, RDF.type, cls) for cls in (ATLAS.FrenchCollectivity, ATLAS.Collectivity, ORG.Organization)]
+        graph += [(node, SKOS.prefLabel, Literal(name, lang="fr")), (node, ATLAS.country, france),
+                  (node, ATLAS.inseeCode, Literal(code))]
+        linked_by = ATLAS.department if region else ATLAS.region
+        graph.add((B[f"id/collectivity/fr/of-{code.lower()}"], linked_by, node))
+        if region:
+            graph.add((node, ATLAS.region, B[f"id/region/{region}"]))
+    for region in authorities.every_region():
+        if region.replaced_by:
+            graph.add((B[f"id/region/{region.code}"], DCTERMS.isReplacedBy, B[f"id/region/{region.replaced_by}"]))
+    assert len(set(graph.subjects(ATLAS.inseeCode, None))) > 37_000
+    assert assert_same_as_pyshacl(graph) == set()
+
+
 def test_three_hundred_synthetic_records_broken_in_many_ways(synthetic_graph: Graph) -> None:
     graph = Graph()
     graph += synthetic_graph
