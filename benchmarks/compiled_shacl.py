@@ -88,11 +88,16 @@ def main() -> None:
         record_time, _ = timed(lambda: record_shapes.run(store))
         assert all(r.conforms for r in reports) and not every_results
         rows.append((pyshacl_time, fill_time, every_time, record_time))
-        print("pyshacl %.3f s | fill store %.3f s | compiled, every shape %.3f s | compiled, record shapes %.3f s" % rows[-1])
-    medians = [statistics.median(column) for column in zip(*rows)]
-    print("median: pyshacl %.3f s | fill store %.3f s | compiled, every shape %.3f s | compiled, record shapes %.3f s"
-          % tuple(medians))
+        print(_timings(rows[-1]))
+    medians = [statistics.median(column) for column in zip(*rows, strict=True)]
+    print("median:", _timings(medians))
     print(f"pyshacl ÷ (fill + compiled, every shape) = {medians[0] / (medians[1] + medians[2]):.1f}×")
+
+
+def _timings(row) -> str:
+    pyshacl_time, fill_time, every_time, record_time = row
+    return (f"pyshacl {pyshacl_time:.3f} s | fill store {fill_time:.3f} s | compiled, every shape {every_time:.3f} s"
+            f" | compiled, record shapes {record_time:.3f} s")
 
 
 if __name__ == "__main__":

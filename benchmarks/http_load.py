@@ -52,7 +52,7 @@ def requests_per_second(port: int, paths: list[str], accept: str, processes: int
                         threads: int = 8, seconds: float = 10.0) -> tuple[float, int]:
     """(successful requests per second, failed requests) over ``processes × threads`` clients."""
     with ProcessPoolExecutor(max_workers=processes) as pool:
-        results = list(pool.map(_process, *zip(*[(port, paths, accept, threads, seconds)] * processes)))
+        results = list(pool.map(_process, *zip(*[(port, paths, accept, threads, seconds)] * processes, strict=True)))
     ok = sum(r[0] for r in results)
     failed = sum(r[1] for r in results)
     elapsed = max(r[2] for r in results)

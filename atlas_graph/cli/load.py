@@ -50,8 +50,9 @@ came first.
 
 {WRITER_HELP}
 
-{EXIT_STATUS_HELP} A --links file with errors is a usage error (2); a missing or unreadable
-authorities file (built at install time) is status 3.
+{EXIT_STATUS_HELP}
+A --links file with errors is a usage error (2); a missing or unreadable authorities file
+(built at install time) is status 3.
 
 examples:
   atlas-graph load records/ --store var/store

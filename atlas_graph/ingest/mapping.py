@@ -332,14 +332,14 @@ def link_triples(node: URIRef, links: Iterable[Link], uris: URIs, areas: _Areas)
         elif isinstance(target, Epci):
             add((node, ATLAS.siren, Literal(target.siren)))
         elif isinstance(target, Place):
+            latitude, longitude = _decimal(target.latitude), _decimal(target.longitude)
             add((node, SKOS.exactMatch, URIRef(target.uri)))
-            add((node, WGS84.lat, _decimal(target.latitude)))
-            add((node, WGS84.long, _decimal(target.longitude)))
+            add((node, WGS84.lat, latitude))
+            add((node, WGS84.long, longitude))
             geometry = uris.geometry(node)
             add((node, GEO.hasGeometry, geometry))
             add((geometry, RDF.type, GEO.Geometry))
-            point = f"POINT({_decimal(target.longitude)} {_decimal(target.latitude)})"
-            add((geometry, GEO.asWKT, Literal(point, datatype=GEO.wktLiteral)))
+            add((geometry, GEO.asWKT, Literal(f"POINT({longitude} {latitude})", datatype=GEO.wktLiteral)))
         elif isinstance(target, GeoCountry):
             add((node, SKOS.exactMatch, URIRef(target.uri)))
     return triples

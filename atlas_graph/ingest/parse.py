@@ -275,7 +275,7 @@ class _Reader:
         for section in self.sections:
             if section.field in by_field:
                 first = by_field[section.field]
-                if [l.text for l in section.lines] != [l.text for l in first.lines]:
+                if [line.text for line in section.lines] != [line.text for line in first.lines]:
                     self.problem(section.label_line, section.field, "",
                                  f"label repeated with other values (first at line {first.label_line}); "
                                  "the first is kept")
@@ -341,7 +341,7 @@ class _Reader:
     def _single_line(self, section: _Section) -> _Line | None:
         lines = _unique(section.lines)
         if len(lines) > 1:
-            shown = " / ".join(l.text for l in lines)[:120]
+            shown = " / ".join(line.text for line in lines)[:120]
             self.problem(lines[0].number, section.field, shown,
                          f"{len(lines)} different values where one is expected; left out")
             return None
@@ -353,7 +353,7 @@ class _Reader:
 
     def _read_title(self, section: _Section) -> str | None:
         lines = _unique(section.lines)  # a long title may wrap over several lines
-        return " ".join(l.text for l in lines) or None
+        return " ".join(line.text for line in lines) or None
 
     def _read_atlas_id(self, section: _Section) -> str | None:
         line = self._single_line(section)
@@ -423,10 +423,10 @@ class _Reader:
     # texts -----------------------------------------------------------------------------------
 
     def _read_text(self, section: _Section) -> tuple[str, ...]:
-        return tuple(l.text for l in _unique(section.lines))
+        return tuple(line.text for line in _unique(section.lines))
 
     def _read_other_french_partners(self, section: _Section) -> tuple[str, ...]:
-        return tuple(l.text for l in _unique(section.lines))
+        return tuple(line.text for line in _unique(section.lines))
 
     # tables ----------------------------------------------------------------------------------
 
@@ -546,7 +546,7 @@ class _Reader:
             if len(others) > len(columns) or len(emails) > 1:
                 self.problem(line.number, section.field, "(personal data)",
                              "more cells than the header; extra cells left out")
-            values = dict(zip(columns, others))
+            values = dict(zip(columns, others, strict=False))  # fewer cells: the rest are empty
             contacts.append(Contact(values.get("organisation", ""), values.get("family_name", ""),
                                     values.get("given_name", ""), values.get("role", ""),
                                     emails[0] if emails else "", kind))

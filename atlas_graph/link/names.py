@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from atlas_graph.countries import FRANCE
 from atlas_graph.uris import slug
@@ -133,6 +134,7 @@ class Reading:
     department: str | None = None
 
 
+@lru_cache(maxsize=1 << 16)  # a name is read when its entity is found, linked and reported
 def read_name(name: str, country: str, *, whole: bool = False) -> Reading:
     """What ``name`` says it is, for a collectivity of ``country`` (ISO alpha-2).
 

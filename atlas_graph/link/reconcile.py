@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from atlas_graph import countries
 from atlas_graph.countries import FRANCE
@@ -184,10 +185,12 @@ def preferred_spelling(spellings: Counter) -> str:
     """The spelling to show: one not all in capitals, then the most accented, then the most
     frequent, then the first in code-point order (the order of the input does not count)."""
 
-    def accents(text: str) -> int:
-        return sum(1 for c in unicodedata.normalize("NFD", text) if unicodedata.combining(c))
+    return min(spellings, key=lambda s: (s.isupper(), -_accents(s), -spellings[s], s))
 
-    return min(spellings, key=lambda s: (s.isupper(), -accents(s), -spellings[s], s))
+
+@lru_cache(maxsize=1 << 16)  # an entity's spellings are compared each time it is found
+def _accents(text: str) -> int:
+    return sum(1 for c in unicodedata.normalize("NFD", text) if unicodedata.combining(c))
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@
 It lives in ``records.json`` beside each generation's ``state.json``. The mentions (a
 collectivity as one record spells it, a country, a theme …) repeat across records, so the file
 holds each distinct mention once, in a table, and each record lists indexes into it; in memory
-every record shares the table's tuples. At 120,000 records that is ≈ 30 MB on disk and
-≈ 100 MB in memory, against 190 MB and 1.3 GB with a copy of every mention per record.
+every record shares the table's tuples: several times smaller, on disk and in memory, than a
+copy of every mention per record (docs/benchmarks.md, "Why the code is shaped so").
 """
 
 from __future__ import annotations

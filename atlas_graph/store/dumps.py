@@ -52,7 +52,7 @@ DUMPS = {  # file name → (media type, title)
 class TripleCounts:
     """VoID statistics counted while the N-Triples dump streams every distinct triple once:
     counting there costs a few operations per triple, where the same SPARQL aggregates over
-    the union keep every triple in a hash set (1.4 GB at 120,000 records)."""
+    the union keep every triple in a hash set (docs/benchmarks.md, "Why the code is shaped so")."""
 
     triples: int = 0
     distinct_subjects: int = 0
@@ -67,15 +67,15 @@ class TripleCounts:
 def write_dumps(store: ox.Store, folder: Path, content: BinaryIO | None = None) -> tuple[list[Dump], TripleCounts]:
     """Write every dump of DUMPS into ``folder``, reading the store at most once.
 
-    Reading is the costly part (each term is looked up by its id: ≈ 4 s per pass at 12,000
-    records, where parsing the same N-Quads takes 1 s). So one child process writes
+    Reading is the costly part (each term is looked up by its id; parsing the same N-Quads is
+    several times faster). So one child process writes
     Oxigraph's own N-Quads dump and streams the same bytes through a pipe to a second child,
     which parses them and writes the distinct triples as N-Triples and Turtle at the same
     time. Processes, not threads: the triple stream is Python-driven and would queue on the GIL.
 
     The children read a checkpoint of ``store`` (hard links, cheap): opening the live database
-    read-only races with its compactions. gzip level 1: five times faster than the default for
-    ~25 % more bytes; deterministic (no mtime in the header). Also returns the counts taken
+    read-only races with its compactions. gzip level 1: much faster than the default for a
+    few more bytes; deterministic (no mtime in the header). Also returns the counts taken
     on the way (see TripleCounts).
 
     ``content``: the store's whole content as N-Quads, each graph's quads together (what a
@@ -233,7 +233,7 @@ def _distinct_triples(quads: Iterator[ox.Quad], store: ox.Store, counts: TripleC
     A triple can only repeat one of an earlier graph when its subject was met in an earlier
     graph (an entity that a SPARQL Update describes again in another graph, say): only for
     those subjects is ``store`` asked whether the triple sits in a graph already written. The
-    set of subjects met holds their N-Triples forms (≈ 100 MB at 120,000 records): the price of
+    set of subjects met holds their N-Triples forms (far less than every triple): the price of
     exact counts without a hash set of every triple."""
     met: set[str] = set()  # subjects of the graphs already written
     written: set = set()  # those graphs

@@ -82,7 +82,7 @@ def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
         violations = [() for _ in mapped_ok]
     else:  # pyshacl tells which records are at fault, and why
         violations = _violations_by_record(mapped_ok, entities)
-    for (path, sha, mapped, problems), found in zip(mapped_ok, violations):
+    for (path, sha, mapped, problems), found in zip(mapped_ok, violations, strict=True):
         if found:
             done.append(Processed(path, sha, None, b"", (), problems + tuple(_violation_problem(path, v) for v in found)))
             continue
@@ -110,7 +110,7 @@ def _conforms_together(mapped: list, entities: list, chunk: ox.Store) -> bool:
     every = set().union(*own)
     if sum(map(len, own)) != len(every) or not every.isdisjoint(s for s, _, _ in entities):
         return False
-    for subjects, (_, _, m, _) in zip(own, mapped):
+    for subjects, (_, _, m, _) in zip(own, mapped, strict=True):
         if any(o in every and o not in subjects for _, _, o in m.triples):
             return False
     return not _compiled_shapes().run(chunk)
@@ -430,8 +430,8 @@ def _process_all(paths: list[str], base: str, include_contacts: bool, progress) 
 def _entities_in_child(records_file: Path, uris: URIs, linker: Linker | None) -> tuple[bytes, list[Link]]:
     """The shared entities graph, recomputed from the mentions of every record in
     ``records_file``, as N-Quads (see _as_stored), and the links of its entities. In a child
-    process: the computation's memory (≈ 450 MB at 120,000 records) is given back to the
-    system before the bulk load."""
+    process: the computation's memory (large at Atlas scale) is given back to the system
+    before the bulk load."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as child:
         return child.submit(_entities_nquads, str(records_file), uris.base, linker).result()
 

@@ -397,7 +397,7 @@ class _PageMaker:
         lines += ["Année de début du partenariat", str(start_year), "Le partenariat est :", status,
                   "Date de fin du partenariat"]
         if end_date:
-            lines.append("%02d/%02d/%04d" % end_date)
+            lines.append("{:02d}/{:02d}/{:04d}".format(*end_date))
 
         paragraph_counts = {}
         place_sentence = None
@@ -421,7 +421,7 @@ class _PageMaker:
         ]
         lines += ["Partenaires étrangers du partenariat", "Nom de la collectivité étrangère | Pays | |",
                   "---|---|---|"]
-        lines += [f"{name} | {country} | {FLAG} |" for name, country in zip(foreign_written, countries_written)]
+        lines += [f"{name} | {country} | {FLAG} |" for name, country in zip(foreign_written, countries_written, strict=True)]
 
         contacts = self.contact_rows(foreign_bases)
         lines += ["Contacts dans les partenaires étrangers du partenariat",
@@ -461,7 +461,7 @@ class _PageMaker:
             "signature_year": signature_year,
             "start_year": start_year,
             "status": status,
-            "end_date": "%04d-%02d-%02d" % end_date[::-1] if end_date else None,
+            "end_date": "{:04d}-{:02d}-{:02d}".format(*end_date[::-1]) if end_date else None,
             "form": form,
             "triennial": triennial,
             "theme": list(theme),
@@ -469,10 +469,10 @@ class _PageMaker:
             "foreign_partners": [
                 {"name": place.name, "key": slug(written), "written": written, "country": place.alpha2,
                  "country_written": country}
-                for place, written, country in zip(foreign, foreign_written, countries_written)
+                for place, written, country in zip(foreign, foreign_written, countries_written, strict=True)
             ],
             "french_partners": [{"name": place.name, "key": slug(written), "written": written}
-                                for place, written in zip(french, french_written)],
+                                for place, written in zip(french, french_written, strict=True)],
             "other_french_partners": others,
             "paragraphs": paragraph_counts,
             "funding": [{"funder": row["funder"], "amount": _cents_text(row["cents"]),
@@ -486,8 +486,8 @@ class _PageMaker:
             "bom": bom,
         }
         names = [(place.alpha2, written, form)
-                 for place, written, form in zip(foreign, foreign_written, foreign_forms)]
-        names += [("FR", written, form) for written, form in zip(french_written, french_forms)]
+                 for place, written, form in zip(foreign, foreign_written, foreign_forms, strict=True)]
+        names += [("FR", written, form) for written, form in zip(french_written, french_forms, strict=True)]
         names += [("FR", name, pools.organisation_forms[name]) for name in others if name in pools.organisation_forms]
         return Page(page_file_name(n), data, facts, tuple(names))
 

@@ -22,9 +22,11 @@ import itertools
 import multiprocessing
 import os
 import queue
+import shutil
 import tempfile
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,6 +154,8 @@ class QueryPool:
         self._started = 0
         self._lock = threading.Lock()
         self.spool_dir = tempfile.mkdtemp(prefix="atlas-query-")
+        # the folder goes with the pool, or at the latest when its process exits normally
+        self._remove_spool = weakref.finalize(self, _remove_spool_dir, self.spool_dir, os.getpid())
         self._job_numbers = itertools.count()
 
     def _acquire(self) -> _Worker:
@@ -224,4 +228,12 @@ class QueryPool:
                 self._idle.get_nowait().kill()
             except queue.Empty:
                 break
+        self._remove_spool()
+
+
+def _remove_spool_dir(path: str, owner_pid: int) -> None:
+    """Delete a pool's spool folder, in the process that made it only (a forked child inherits
+    the finalizer, not the folder)."""
+    if os.getpid() == owner_pid:
+        shutil.rmtree(path, ignore_errors=True)
 

@@ -109,7 +109,9 @@ def test_broken_values_are_left_out(test_records):
 
 def test_funder_is_the_partner_node_when_the_name_is_a_partner(test_records):
     graph, _ = graph_of([test_records / "multi_row_tables.txt"])
-    funder = lambda n: str(graph.value(URIRef(f"{me('multi_row_tables')}/funding/{n}"), ATLAS.funder))
+    def funder(n):
+        return str(graph.value(URIRef(f"{me('multi_row_tables')}/funding/{n}"), ATLAS.funder))
+
     assert funder(1) == B + "id/collectivity/fr/lyon"
     assert funder(2) == B + "id/collectivity/fr/metropole-de-lyon"
     assert funder(3) == B + "id/organization/agence-de-l-eau-rhone-mediterranee-corse"  # the other partner

@@ -197,7 +197,7 @@ def test_each_paragraph_once_in_order(graph, real_page, field, prop):
 
 def test_the_page_really_repeats_paragraphs(real_page):
     """The dedup test above is meaningful only because the page repeats itself."""
-    lines = [l for l in real_page.read_text(encoding="utf-8").splitlines() if l.strip()]
+    lines = [line for line in real_page.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(lines) - len(set(lines)) > 10
 
 

@@ -264,7 +264,7 @@ def test_the_fast_check_passes_a_valid_chunk_and_hands_a_broken_one_to_pyshacl(r
     broken.write_text(broken.read_text("utf-8").replace(f"SYNTH-{SEED}-000007", f"SYNTH-{SEED}-000008"), "utf-8")
     mapped, entities, chunk = _chunk(paths)  # two records now describe one partnership
     assert not _conforms_together(mapped, entities, chunk)
-    faulty = [Path(path).name for (path, *_), found in zip(mapped, _violations_by_record(mapped, entities)) if found]
+    faulty = [Path(path).name for (path, *_), found in zip(mapped, _violations_by_record(mapped, entities), strict=True) if found]
     assert faulty == ["synth_000007.txt", "synth_000008.txt"]
 
 

@@ -158,7 +158,7 @@ def test_funding_rows_are_shifted_and_padded_like_the_real_page(texts):
     shapes = Counter()
     for text in texts.values():
         for line in _section(text, "Financement du partenariat", next(
-                l for l in text.split("\n") if l.startswith("Volontaires impliqués")))[2:]:
+                line for line in text.split("\n") if line.startswith("Volontaires impliqués")))[2:]:
             cells = [c.strip() for c in line.split("|")][:-1]
             filled = [c for c in cells if c]
             assert re.fullmatch(r"\d{4}", filled[-1]), line  # the year is the last filled cell

@@ -31,7 +31,7 @@ def test_collectivity_page_shows_its_label_and_links_its_partnership(page):
 
 def test_page_links_its_data_in_head_and_body(page, atlas_server):
     doc = page(KPALIME)
-    head_links = {(l.attrs["type"], l.attrs["href"]) for l in doc.find("link", rel="alternate")}
+    head_links = {(link.attrs["type"], link.attrs["href"]) for link in doc.find("link", rel="alternate")}
     expected = {("text/turtle", atlas_server.url(f"data/{KPALIME}.ttl")),
                 ("application/ld+json", atlas_server.url(f"data/{KPALIME}.jsonld")),
                 ("application/rdf+xml", atlas_server.url(f"data/{KPALIME}.rdf")),

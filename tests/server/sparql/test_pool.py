@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import tempfile
 
 import pyoxigraph as ox
 import pytest
@@ -38,24 +41,36 @@ def test_a_small_result_comes_back_in_memory(store_path):
     pool = QueryPool(1)
     try:
         answer = run(pool, store_path, ALL)
+        assert os.listdir(pool.spool_dir) == []
     finally:
         pool.close()
     assert answer.spool is None
     assert len(json.loads(answer.body)["results"]["bindings"]) == 200
     assert answer.outcome.rows == 200 and not answer.outcome.truncated
-    assert os.listdir(pool.spool_dir) == []
 
 
 def test_a_large_result_comes_back_in_a_spool_file(store_path):
     pool = QueryPool(1, small_result=1000)
     try:
         answer = run(pool, store_path, ALL)
+        assert answer.body is None
+        with open(answer.spool, "rb") as spool:
+            assert len(json.load(spool)["results"]["bindings"]) == 200
+        os.unlink(answer.spool)
     finally:
         pool.close()
-    assert answer.body is None
-    with open(answer.spool, "rb") as spool:
-        assert len(json.load(spool)["results"]["bindings"]) == 200
-    os.unlink(answer.spool)
+
+
+def test_the_spool_folder_goes_with_the_pool_and_with_its_process(store_path):
+    pool = QueryPool(1, small_result=10)
+    run(pool, store_path, ALL)  # a spool file the caller never deleted
+    pool.close()
+    assert not os.path.exists(pool.spool_dir)
+    program = ("import sys; from atlas_graph.server.sparql.pool import QueryPool; "
+               "print(QueryPool(1).spool_dir); sys.exit(0)")
+    spool_dir = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                               check=True).stdout.strip()
+    assert spool_dir.startswith(tempfile.gettempdir()) and not os.path.exists(spool_dir)
 
 
 def test_a_failing_query_leaves_no_spool_file_and_the_process_is_reused(store_path):
