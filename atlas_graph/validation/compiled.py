@@ -17,9 +17,9 @@ rdflib term pyshacl is compared on.
 How: each shape becomes a few SELECTs over its focus nodes (its targets, or for a shape used
 through ``sh:node`` / ``sh:qualifiedValueShape``, the value nodes that reach it): one pass over
 its value nodes for every test of a single value (datatype, nodeKind, pattern, class,
-languageIn, minInclusive), one query per count, sh:hasValue or sh:uniqueLang. Where SPARQL and pyshacl could disagree — a literal's lexical form that rdflib
+languageIn, minInclusive, maxInclusive), one query per count, sh:hasValue or sh:uniqueLang. Where SPARQL and pyshacl could disagree — a literal's lexical form that rdflib
 may read differently from XSD, a ``sh:pattern`` on a string that is not plain printable ASCII,
-``sh:minInclusive`` on a literal that is not a plain number — the query does not decide: it
+``sh:minInclusive`` / ``sh:maxInclusive`` on a literal that is not a plain number — the query does not decide: it
 hands the value to a Python check that repeats pyshacl's own logic on the rdflib term. Those
 values are rare, so nearly all the work stays in Oxigraph.
 
@@ -27,7 +27,7 @@ Supported: targets (``sh:targetClass`` with ``rdfs:subClassOf*``, implicit class
 ``sh:targetNode``, ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``), node shapes and property
 shapes with a predicate path, ``sh:deactivated``, ``sh:severity``, ``sh:message`` and the
 components ``minCount``, ``maxCount``, ``datatype``, ``nodeKind``, ``pattern`` (+ ``flags``),
-``class``, ``languageIn``, ``hasValue``, ``uniqueLang``, ``minInclusive``, ``node`` and
+``class``, ``languageIn``, ``hasValue``, ``uniqueLang``, ``minInclusive``, ``maxInclusive``, ``node`` and
 ``qualifiedValueShape`` with ``qualifiedMinCount`` / ``qualifiedMaxCount``. Anything else in
 the ``sh:`` namespace of a compiled shape raises :class:`UnsupportedShape` when compiling, so
 a new shape can never be skipped in silence.
@@ -54,7 +54,7 @@ from atlas_graph.oxi import term as ox_term
 TARGETS = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf}
 CONSTRAINTS = {
     SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH.pattern, SH.flags, SH["class"],
-    SH.languageIn, SH.hasValue, SH.uniqueLang, SH.minInclusive, SH.node, SH.property, SH.path,
+    SH.languageIn, SH.hasValue, SH.uniqueLang, SH.minInclusive, SH.maxInclusive, SH.node, SH.property, SH.path,
     SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint,
 }
 NOT_VALIDATING = {SH.message, SH.severity, SH.deactivated, SH.name, SH.description, SH.order, SH.group,
@@ -404,10 +404,11 @@ class _Compiler:
         for cls in g.objects(node, SH["class"]):
             checks.append(_ValueTest(SH.ClassConstraintComponent,
                                      f"EXISTS {{ ?value {INSTANCE_OF} {_sparql(node, cls, iri=True)} }}"))
-        for minimum in g.objects(node, SH.minInclusive):
-            if not isinstance(minimum, Literal):
-                raise UnsupportedShape(node, "a sh:minInclusive that is not a literal")
-            checks.append(_min_inclusive_test(minimum))
+        for parameter in (SH.minInclusive, SH.maxInclusive):
+            for bound in g.objects(node, parameter):
+                if not isinstance(bound, Literal):
+                    raise UnsupportedShape(node, f"a {parameter.n3(g.namespace_manager)} that is not a literal")
+                checks.append(_inclusive_test(bound, parameter == SH.minInclusive))
         language_list = self._one(node, SH.languageIn)
         if language_list is not None:
             items = list(Collection(self.g, language_list))
@@ -540,7 +541,7 @@ def _string(text: str) -> str:
     return str(ox.Literal(text))
 
 
-# datatype, pattern and minInclusive: SPARQL where it surely agrees with pyshacl, else Python
+# datatype, pattern, minInclusive and maxInclusive: SPARQL where it surely agrees with pyshacl, else Python
 
 
 def _datatype_test(datatype: URIRef) -> _ValueTest:
@@ -678,30 +679,34 @@ def _class_end(pattern: str, position: int) -> int:
     return position + 1
 
 
-def _min_inclusive_test(minimum: Literal) -> _ValueTest:
+def _inclusive_test(bound: Literal, minimum: bool) -> _ValueTest:
+    """sh:minInclusive (``minimum``) or sh:maxInclusive of ``bound``."""
     conforms = "false"
-    if minimum.datatype in PLAIN_NUMBERS and not getattr(minimum, "ill_typed", False):
+    if bound.datatype in PLAIN_NUMBERS and not getattr(bound, "ill_typed", False):
         plain = " || ".join(f"(datatype(?value) = <{t}> && REGEX(STR(?value), {_string(WELL_TYPED[t])}))"
                             for t in PLAIN_NUMBERS)
-        conforms = f"(isLiteral(?value) && ({plain}) && ?value >= {ox_term(minimum)})"
-    return _ValueTest(SH.MinInclusiveConstraintComponent, conforms, "isLiteral(?value)",
-                       lambda value: _min_inclusive_conforms(value, minimum))
+        conforms = f"(isLiteral(?value) && ({plain}) && ?value {'>=' if minimum else '<='} {ox_term(bound)})"
+    component = SH.MinInclusiveConstraintComponent if minimum else SH.MaxInclusiveConstraintComponent
+    return _ValueTest(component, conforms, "isLiteral(?value)",
+                      lambda value: _inclusive_conforms(value, bound, minimum))
 
 
-def _min_inclusive_conforms(value: Node, minimum: Literal) -> bool:
-    """pyshacl's MinInclusiveConstraintComponent, for one value node."""
+def _inclusive_conforms(value: Node, bound: Literal, minimum: bool) -> bool:
+    """pyshacl's MinInclusiveConstraintComponent (``minimum``) or MaxInclusiveConstraintComponent,
+    for one value node."""
     from pyshacl.rdfutil.compare import compare_literal  # slow to import, rarely needed
 
     if not isinstance(value, Literal):
         return False
-    if isinstance(minimum.value, str) != isinstance(value.value, str):
+    if isinstance(bound.value, str) != isinstance(value.value, str):
         return False
     try:
-        return compare_literal(value, minimum) >= 0
+        compared = compare_literal(value, bound)
     except (TypeError, NotImplementedError):
         return False
-    except ArithmeticError:  # "NaN"^^xsd:decimal: pyshacl raises; here it is simply not ≥
+    except ArithmeticError:  # "NaN"^^xsd:decimal: pyshacl raises; here it is simply out of bounds
         return False
+    return compared >= 0 if minimum else compared <= 0
 
 
 class _quiet_rdflib:

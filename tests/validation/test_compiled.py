@@ -19,6 +19,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SH, SKOS
 
 from atlas_graph.ingest.pipeline import convert_files, record_files, to_graph
+from atlas_graph.link.authorities import load_authorities
+from atlas_graph.link.reconcile import Linker
 from atlas_graph.oxi import term
 from atlas_graph.resources import shapes_graph
 from atlas_graph.synth.corpus import MANIFEST_NAME, write_corpus
@@ -31,7 +33,21 @@ from atlas_graph.validation.compiled import (
     compile_shapes,
     rdflib_term,
 )
-from support.example_graph import ATLAS, BROKEN, FUNDING_1, KPALIME, ORG, PARTNERSHIP, TOGO, VCARD, B, valid_graph
+from support.example_graph import (
+    ATLAS,
+    BROKEN,
+    FUNDING_1,
+    GEO,
+    KPALIME,
+    MALFORMED_LINKS,
+    ORG,
+    PARTNERSHIP,
+    TOGO,
+    VCARD,
+    WGS84,
+    B,
+    valid_graph,
+)
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # rdflib's XSD warns when pytest inspects it
 SHAPES = shapes_graph()
@@ -90,6 +106,16 @@ def test_each_breakage_of_test_shapes(breakage: str) -> None:
     assert (key(focus), key(path)) in {(f, p) for f, p, *_ in found}
 
 
+@pytest.mark.parametrize("malformed", MALFORMED_LINKS, ids=list(MALFORMED_LINKS))
+def test_a_malformed_link_is_found_with_its_message_as_pyshacl_finds_it(malformed: str) -> None:
+    break_it, focus, path, message = MALFORMED_LINKS[malformed]
+    graph = break_it(valid_graph())
+    assert_same_as_pyshacl(graph)
+    results = COMPILED.run(stored(graph))
+    assert {r.message_en for r in results if (r.focus, r.path) == (key(focus), key(path))} == {message}, results
+    assert all(r.severity == "Violation" for r in results)
+
+
 @pytest.mark.parametrize("bad_uri", [B["id/partnership/x/y"], B["id/record/000_907021ef8160d5c3"], BNode()])
 def test_a_partnership_under_a_bad_uri(bad_uri) -> None:
     graph = valid_graph()
@@ -118,17 +144,51 @@ def test_the_real_record_with_its_contacts(real_page: Path) -> None:
 
 @pytest.fixture(scope="module")
 def synthetic_graph(tmp_path_factory) -> Graph:
-    """300 synthetic records with their contacts and entities, in one graph."""
+    """300 synthetic records with their contacts and entities, linked to the authorities, in one graph."""
     folder = tmp_path_factory.mktemp("synth")
     write_corpus(folder, 300, seed=11)
     (folder / MANIFEST_NAME).unlink()
     uris = URIs(DEFAULT_BASE)
-    return to_graph(convert_files(record_files([folder]), uris, include_contacts=True), uris)
+    return to_graph(convert_files(record_files([folder]), uris, include_contacts=True), uris,
+                    Linker(load_authorities()))
 
 
 def test_three_hundred_synthetic_records(synthetic_graph: Graph) -> None:
     assert len(set(synthetic_graph.subjects(RDF.type, ATLAS.Partnership))) == 300
+    linked = {p for p in (ATLAS.inseeCode, ATLAS.siren, ATLAS.department, ATLAS.region, DCTERMS.isReplacedBy,
+                          GEO.asWKT, WGS84.lat, SKOS.exactMatch) if (None, p, None) in synthetic_graph}
+    assert len(linked) == 8  # every kind of link triple is there to be checked
     assert assert_same_as_pyshacl(synthetic_graph) == set()
+
+
+def test_every_code_of_the_authorities_conforms_for_its_kind() -> None:
+    """Each commune's code and SIREN, and each département and région (current or before 2016)
+    as the linker writes its node, with the country they name: nothing any link can carry is
+    refused, by either validator."""
+    authorities = load_authorities()
+    france = B["id/country/fr"]
+    graph = Graph()
+    graph += BASE_GRAPH.triples((france, None, None))
+    for n, commune in enumerate(authorities.every_commune()):
+        node = B[f"id/collectivity/fr/c{n}"]
+        graph.add((node, ATLAS.inseeCode, Literal(commune.code)))
+        if commune.siren:
+            graph.add((node, ATLAS.siren, Literal(commune.siren)))
+    areas = [(B[f"id/department/{d.code.lower()}"], d.code, d.name, d.region) for d in authorities.every_department()]
+    areas += [(B[f"id/region/{r.code}"], r.code, r.name, None) for r in authorities.every_region()]
+    for node, code, name, region in areas:
+        graph += [(node, RDF.type, cls) for cls in (ATLAS.FrenchCollectivity, ATLAS.Collectivity, ORG.Organization)]
+        graph += [(node, SKOS.prefLabel, Literal(name, lang="fr")), (node, ATLAS.country, france),
+                  (node, ATLAS.inseeCode, Literal(code))]
+        linked_by = ATLAS.department if region else ATLAS.region
+        graph.add((B[f"id/collectivity/fr/of-{code.lower()}"], linked_by, node))
+        if region:
+            graph.add((node, ATLAS.region, B[f"id/region/{region}"]))
+    for region in authorities.every_region():
+        if region.replaced_by:
+            graph.add((B[f"id/region/{region.code}"], DCTERMS.isReplacedBy, B[f"id/region/{region.replaced_by}"]))
+    assert len(set(graph.subjects(ATLAS.inseeCode, None))) > 37_000
+    assert assert_same_as_pyshacl(graph) == set()
 
 
 def test_three_hundred_synthetic_records_broken_in_many_ways(synthetic_graph: Graph) -> None:
@@ -193,10 +253,12 @@ LITERAL_TRIPLES = [t for t in TRIPLES if isinstance(t[2], Literal)]
 IRI_OBJECT_TRIPLES = [t for t in TRIPLES if isinstance(t[2], URIRef)]
 TYPE_TRIPLES = [t for t in TRIPLES if t[1] == RDF.type]
 CLASSES = sorted({o for _, _, o in TYPE_TRIPLES} | {SKOS.ConceptScheme, URIRef("http://example.org/Other")})
-DATATYPES = [XSD.string, XSD.gYear, XSD.date, XSD.decimal, XSD.integer, XSD.boolean, XSD.double, None]
+DATATYPES = [XSD.string, XSD.gYear, XSD.date, XSD.decimal, XSD.integer, XSD.boolean, XSD.double,
+             URIRef("http://www.opengis.net/ont/geosparql#wktLiteral"), None]
 # Not "NaN": pyshacl fails on "NaN"^^xsd:decimal (test_a_decimal_that_is_not_a_number below).
 LEXICAL_FORMS = ["", "abc", "91", "1991", "01991", "-1", "01", "0", "1.50", "1e3", " 5", "Infinity", "2015-09-15",
-                 "2015-02-30", "TG", "tg", "FR", "true", "1", "oui", "Togo\n", "Kpalimé"]
+                 "2015-02-30", "TG", "tg", "FR", "true", "1", "oui", "Togo\n", "Kpalimé",
+                 "79049", "2A", "2a004", "975", "217900497", "90.5", "-180", "POINT(0.6 6.9)", "POINT(6.9)"]
 LANGUAGES = ["fr", "en", "FR", "fr-CA", "de", None]
 OTHER_NODES = sorted(set(BASE_GRAPH.subjects()) | {o for _, _, o in IRI_OBJECT_TRIPLES}, key=str) + [
     B["id/theme/santé"], URIRef("mailto:a@b"), URIRef("http://example.org/x")]
@@ -254,6 +316,9 @@ EDGE_SHAPES = """
 ex:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ;
   sh:property [ sh:path ex:amount ; sh:datatype xsd:decimal ; sh:minInclusive "0"^^xsd:decimal ] ,
     [ sh:path ex:count ; sh:datatype xsd:integer ; sh:minInclusive 2 ] ,
+    [ sh:path ex:amount ; sh:maxInclusive "1.5"^^xsd:decimal ] ,
+    [ sh:path ex:count ; sh:maxInclusive 2 ] ,
+    [ sh:path ex:code ; sh:maxInclusive "b" ] ,
     [ sh:path ex:day ; sh:datatype xsd:date ] ,
     [ sh:path ex:flag ; sh:datatype xsd:boolean ] ,
     [ sh:path ex:code ; sh:pattern "^[a-z]+$" ; sh:flags "i" ] ,
@@ -295,7 +360,13 @@ def test_the_corners_of_each_component_as_pyshacl_sees_them() -> None:
                and component.value.endswith("ClassConstraintComponent") for focus, _, value, _, component in found)
     assert not any(value == ox.NamedNode("http://example.org/d") and component.value.endswith("ClassConstraintComponent")
                    for *_, value, _, component in found)
-    assert components >= {"DatatypeConstraintComponent", "MinInclusiveConstraintComponent",
+    assert {(value, component.value.split("#")[1]) for *_, value, _, component in found} >= {
+        (ox.Literal("1000", datatype=ox.NamedNode(str(XSD.decimal))), "MaxInclusiveConstraintComponent"),
+        (ox.Literal("3", datatype=ox.NamedNode(str(XSD.double))), "MaxInclusiveConstraintComponent"),
+        (ox.Literal("xyz"), "MaxInclusiveConstraintComponent")}
+    assert (ox.Literal("1.5", datatype=ox.NamedNode(str(XSD.decimal))), "MaxInclusiveConstraintComponent") not in {
+        (value, component.value.split("#")[1]) for *_, value, _, component in found}
+    assert components >= {"DatatypeConstraintComponent", "MinInclusiveConstraintComponent", "MaxInclusiveConstraintComponent",
                           "PatternConstraintComponent", "LanguageInConstraintComponent",
                           "UniqueLangConstraintComponent", "QualifiedMaxCountConstraintComponent",
                           "NodeConstraintComponent", "NodeKindConstraintComponent", "HasValueConstraintComponent"}

@@ -17,6 +17,7 @@ from support.example_graph import (
     DECIMAL,
     FUNDING_1,
     KPALIME,
+    MALFORMED_LINKS,
     ORG,
     PARTNERSHIP,
     RECORD_ID,
@@ -71,6 +72,14 @@ def test_each_breakage_is_named_by_focus_node_and_path(breakage: str) -> None:
     report = validate(break_it(valid_graph()))
     assert not report.conforms
     assert (focus, path) in {(v.focus, v.path) for v in report.violations}, report.violations
+
+
+@pytest.mark.parametrize("malformed", MALFORMED_LINKS, ids=list(MALFORMED_LINKS))
+def test_a_malformed_link_is_a_violation_with_its_own_message(malformed: str) -> None:
+    break_it, focus, path, message = MALFORMED_LINKS[malformed]
+    violations = validate(break_it(valid_graph())).violations
+    assert {v.message for v in violations if (v.focus, v.path) == (focus, path)} == {message}, violations
+    assert all(v.severity == "Violation" for v in violations)
 
 
 @pytest.mark.parametrize("bad_uri", [
