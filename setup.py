@@ -7,7 +7,8 @@ folder is mapped to its package name, and every package below it is found, not l
 A built package must carry what the install step makes and git does not hold: the query editor
 (YASGUI; ``npm ci`` and ``scripts/vendor-yasgui.mjs`` copy it into ``server/static/vendor/yasgui/``),
 the map (Leaflet and the Natural Earth basemap; ``scripts/vendor-map.mjs`` writes
-``server/static/vendor/leaflet/`` and ``server/static/vendor/basemap/``) and the authorities the links come from (``scripts/build-authorities.py`` writes
+``server/static/vendor/leaflet/`` and ``server/static/vendor/basemap/``) and the authorities
+the links come from (``scripts/build-authorities.py`` writes
 ``atlas_graph/link/data/authorities.sqlite``). Building a wheel without them is refused; an
 editable install serves the source tree and is not checked.
 """

@@ -3,7 +3,8 @@ check (atlas_graph.validation.compiled), on the same 500 records in the same run
 
     python -m benchmarks.compiled_shacl [--records 500] [--repeat 3] [--corpus var/bench/synth-12000-seed1]
 
-Times are CPU seconds of the process. The records go through parse → map as in load._process_chunk. Printed per repeat, then medians:
+Times are CPU seconds of the process. The records go through parse → map as in
+load._process_chunk. Printed per repeat, then medians:
 pyshacl's validate_records on the chunk (entities validated once, then the record shapes);
 filling an in-memory pyoxigraph store with the chunk (one named graph per record + the
 entities graph); compiled.run on it with every shape, and with the record shapes only.
@@ -68,7 +69,8 @@ def main() -> None:
     mapped, entities, uris = chunk(args.corpus, args.records)
     every_shape = compile_shapes(shapes_graph())
     record_shapes = compile_shapes(shapes_graph(), only=set(_record_shapes()))
-    print(f"{len(mapped)} records, {sum(len(r.triples) for r in mapped)} record triples, {len(entities)} entity triples;"
+    print(f"{len(mapped)} records, {sum(len(r.triples) for r in mapped)} record triples, "
+          f"{len(entities)} entity triples;"
           f" {len(every_shape)} compiled checks ({len(record_shapes)} for the record shapes)")
     rows = []
     for _ in range(args.repeat):

@@ -86,7 +86,8 @@ def measure(store: Path, workers: int, log=print) -> dict:
             geojson = [fetch(port, "/partnerships?format=geojson") for _ in range(ROUNDS)]
             xlsx = [fetch(port, "/partnerships?format=xlsx") for _ in range(2)]
             map_page = [fetch(port, "/map") for _ in range(ROUNDS)]
-        results[start] = {"first": first, "partnerships_p95": p95(times), "requests": len(times), "csv_p95": p95(csv), "geojson_p95": p95(geojson),
+        results[start] = {"first": first, "partnerships_p95": p95(times), "requests": len(times),
+                          "csv_p95": p95(csv), "geojson_p95": p95(geojson),
                           "xlsx_max": max(xlsx), "map_p95": p95(map_page)}
         log(f"  explore ({start} start): first /partnerships {first * 1000:.0f} ms; /partnerships p95 "
             f"{results[start]['partnerships_p95'] * 1000:.0f} ms over {len(times)}; CSV p95 "

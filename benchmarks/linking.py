@@ -102,7 +102,8 @@ def render(result: dict, about: str) -> str:
         f"| names reported twice / not reported / not in the manifest | {len(result['repeated'])} / "
         f"{len(result['unreported'])} / {len(result['unknown'])} | 0 / 0 / 0 |",
         f"| `atlas-graph links` (parse, reconcile, report), wall time | {result['links_s']:.1f} s "
-        f"({result['records'] / result['links_s']:,.0f} records/s), peak memory {result['links_peak_pss'] / 2**20:,.0f} "
+        f"({result['records'] / result['links_s']:,.0f} records/s), "
+        f"peak memory {result['links_peak_pss'] / 2**20:,.0f} "
         "MiB (PSS) | |",
         f"| reconciliation alone ({result['reconciled']:,} entities with their countries) | "
         f"{result['reconcile_s']:.2f} s ({result['reconciled'] / result['reconcile_s']:,.0f} entities/s) | |",

@@ -338,7 +338,8 @@ def render(results: dict, machine: dict) -> str:
             rd = r.get("rdflib", {}).get(name)
             detail.append(
                 f"| {name} | {s:,} | {q['http']['p50'] * 1e3:.1f} / {q['http']['p95'] * 1e3:.1f} | "
-                f"{q['raw']['p50'] * 1e3:.1f} / {q['raw']['p95'] * 1e3:.1f} | {q['http']['p50'] / q['raw']['p50']:.2f} | "
+                f"{q['raw']['p50'] * 1e3:.1f} / {q['raw']['p95'] * 1e3:.1f} | "
+                f"{q['http']['p50'] / q['raw']['p50']:.2f} | "
                 + (f"{'> ' if rd.get('bound') else ''}{rd['p50'] * 1e3:.0f} | "
                    f"{'> ' if rd.get('bound') else ''}{rd['p50'] / q['http']['p50']:.0f}× |" if rd else "— | — |"))
     m = machine

@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--endpoint {args.endpoint!r}: expected an http(s) URL")
     store_dir = StoreDir(args.store)
     if not store_dir.exists():
-        raise UsageError(f"{args.store}: no store there; create it with 'atlas-graph load RECORDS --store {args.store}'")
+        raise UsageError(f"{args.store}: no store there; "
+                         f"create it with 'atlas-graph load RECORDS --store {args.store}'")
     remote = RemoteStore(args.endpoint, credentials, graph_store_url=args.graph_store)
     try:
         total = sum(1 for _ in store_dir.reader().store.named_graphs())

@@ -73,7 +73,8 @@ def bundled_records() -> Path:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", metavar="DIR", help="store folder (default: $ATLAS_STORE or ~/.local/share/atlas-graph/store)")
+    parser.add_argument("--store", metavar="DIR",
+                        help="store folder (default: $ATLAS_STORE or ~/.local/share/atlas-graph/store)")
     parser.add_argument("--records", metavar="DIR", help="records to load before serving (default: the bundled ones)")
     parser.add_argument("--host", default="localhost", help="interface to listen on (default: localhost)")
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
@@ -85,11 +86,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="allow SPARQL Update with 'Authorization: Bearer TOKEN' (default: read-only)")
     parser.add_argument("--sparql-endpoint", metavar="URL",
                         help="serve over this external SPARQL 1.1 store instead (published there with "
-                             "'atlas-graph publish'); --store is then the published store, for dumps and statistics")
-    parser.add_argument("--graph-store", metavar="URL", help="with --sparql-endpoint: its Graph Store Protocol endpoint")
-    parser.add_argument("--remote-user", metavar="U", help="with --sparql-endpoint: user for updates (env ATLAS_REMOTE_USER)")
-    parser.add_argument("--remote-password", metavar="P", help="with --sparql-endpoint: password (env ATLAS_REMOTE_PASSWORD)")
-    parser.add_argument("--data-cache-mb", type=float, metavar="MIB", default=os.environ.get("ATLAS_DATA_CACHE_MB", "32"),
+                             "'atlas-graph publish'); --store is then the published store, "
+                             "for dumps and statistics")
+    parser.add_argument("--graph-store", metavar="URL",
+                        help="with --sparql-endpoint: its Graph Store Protocol endpoint")
+    parser.add_argument("--remote-user", metavar="U",
+                        help="with --sparql-endpoint: user for updates (env ATLAS_REMOTE_USER)")
+    parser.add_argument("--remote-password", metavar="P",
+                        help="with --sparql-endpoint: password (env ATLAS_REMOTE_PASSWORD)")
+    parser.add_argument("--data-cache-mb", type=float, metavar="MIB",
+                        default=os.environ.get("ATLAS_DATA_CACHE_MB", "32"),
                         help="keep rendered /data/… descriptions up to this many MiB per worker, for the "
                              "current store generation (default: $ATLAS_DATA_CACHE_MB or 32; 0: none)")
     parser.add_argument("--query-memory-mb", type=float, metavar="MIB",
@@ -111,7 +117,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.sparql_endpoint and args.records:
         raise UsageError("--sparql-endpoint serves what was published there: load and publish the records first "
-                         "('atlas-graph load', 'atlas-graph publish'), then serve with --store DIR --sparql-endpoint URL")
+                         "('atlas-graph load', 'atlas-graph publish'), "
+                         "then serve with --store DIR --sparql-endpoint URL")
     if args.query_timeout <= 0:
         raise UsageError("--query-timeout must be a positive number of seconds")
     if args.data_cache_mb < 0:

@@ -48,7 +48,8 @@ class _Kept:
         return URIRef(str(self._namespace) + name)
 
 
-ATLAS, DCTERMS, ORG, PROV = _Kept(vocabulary.ATLAS), _Kept(vocabulary.DCT), _Kept(vocabulary.ORG), _Kept(vocabulary.PROV)
+ATLAS, DCTERMS = _Kept(vocabulary.ATLAS), _Kept(vocabulary.DCT)
+ORG, PROV = _Kept(vocabulary.ORG), _Kept(vocabulary.PROV)
 SKOS, VCARD, XSD = _Kept(vocabulary.SKOS), _Kept(vocabulary.VCARD), _Kept(vocabulary.XSD)
 WGS84, GEO = _Kept(vocabulary.WGS84), _Kept(vocabulary.GEO)
 RDF = _Kept(rdflib_namespaces.RDF)

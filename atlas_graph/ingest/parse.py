@@ -333,7 +333,8 @@ class _Reader:
         if safe:
             self.problem(None, "record", self.stem, f"file name not usable in a URI; record id {safe!r} used")
             return safe
-        self.problem(None, "record", self.stem, "no 'Identifiant' and a file name with no letter or digit: no record id")
+        self.problem(None, "record", self.stem,
+                     "no 'Identifiant' and a file name with no letter or digit: no record id")
         return None
 
     # single values ---------------------------------------------------------------------------
@@ -461,7 +462,8 @@ class _Reader:
                 self.problem(line.number, section.field, line.text, "a foreign partner without its country; left out")
                 continue
             if len(cells) > 2:
-                self.problem(line.number, section.field, line.text, "more cells than name and country; extra cells left out")
+                self.problem(line.number, section.field, line.text,
+                             "more cells than name and country; extra cells left out")
             partners.append(ForeignPartner(cells[0], cells[1], line.number))
         return tuple(partners)
 

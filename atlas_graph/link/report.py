@@ -86,7 +86,8 @@ def notices(links: Sequence[Link], shown: int = NOTICES_SHOWN) -> list[str]:
         line = f"{entity.country} {entity.name!r} ({entity.kind}): {link.status} in {link.authority}, not linked"
         if link.candidates:
             listed = "; ".join(c.describe() for c in link.candidates[:_CANDIDATES_SHOWN])
-            more = f"; … and {len(link.candidates) - _CANDIDATES_SHOWN} more" if len(link.candidates) > _CANDIDATES_SHOWN else ""
+            more = (f"; … and {len(link.candidates) - _CANDIDATES_SHOWN} more"
+                    if len(link.candidates) > _CANDIDATES_SHOWN else "")
             line += f"; candidates: {listed}{more}"
         lines.append(line)
     if len(unlinked) > shown:

@@ -1,1 +1,2 @@
-"""The persistent store: generations, the loader, its bookkeeping, and what is finalized with each generation (dumps, statistics)."""
+"""The persistent store: generations, the loader, its bookkeeping, and what is finalized with
+each generation (dumps, statistics)."""

@@ -421,7 +421,8 @@ class _PageMaker:
         ]
         lines += ["Partenaires étrangers du partenariat", "Nom de la collectivité étrangère | Pays | |",
                   "---|---|---|"]
-        lines += [f"{name} | {country} | {FLAG} |" for name, country in zip(foreign_written, countries_written, strict=True)]
+        lines += [f"{name} | {country} | {FLAG} |"
+                  for name, country in zip(foreign_written, countries_written, strict=True)]
 
         contacts = self.contact_rows(foreign_bases)
         lines += ["Contacts dans les partenaires étrangers du partenariat",

@@ -210,7 +210,8 @@ LINE_OPENERS = (
     ("Description sommaire : ", 4), ("1) ", 3), ("2) ", 3), ("3) ", 3),
 )
 PLACE_SENTENCES = (
-    "{place}, {population} habitants, est l’une des principales agglomérations du pays, située à {km} km de la capitale.",
+    "{place}, {population} habitants, est l’une des principales agglomérations du pays, "
+    "située à {km} km de la capitale.",
     "{place} compte environ {population} habitants ; l'économie locale repose sur l'agriculture et le commerce.",
     "Les liens entre {french} et {place} sont anciens et reposent sur de nombreux échanges entre habitants.",
     "Amélioration du mieux être des habitants de {place} au plan sanitaire, économique et culturel.",

@@ -13,7 +13,8 @@ from support.commands import run_atlas_graph
 
 B = "http://localhost:8000/"
 REJECTED = ["empty.txt", "error_page.txt", "not_found_page.txt"]
-PROBLEM_LINE = re.compile(r"^(?P<file>\S+\.txt)(:(?P<line>\d+))?: (?P<field>[^:]+):( (?P<value>'[^']*'|\"[^\"]*\"):)? (?P<message>.+)$")
+PROBLEM_LINE = re.compile(r"^(?P<file>\S+\.txt)(:(?P<line>\d+))?: (?P<field>[^:]+):"
+                          r"( (?P<value>'[^']*'|\"[^\"]*\"):)? (?P<message>.+)$")
 
 
 def convert(*args) -> tuple[int, str]:
@@ -77,7 +78,8 @@ def test_every_problem_line_has_the_shape(batch_output):
 
 
 def test_a_clean_batch_exits_0(test_records, tmp_path):
-    code, stderr = convert(test_records / "multi_row_tables.txt", test_records / "end_date.txt", "-o", tmp_path / "o.ttl")
+    code, stderr = convert(test_records / "multi_row_tables.txt", test_records / "end_date.txt",
+                           "-o", tmp_path / "o.ttl")
     assert code == 0, stderr
     assert len(Graph().parse(tmp_path / "o.ttl")) > 50
 
@@ -149,7 +151,8 @@ def test_folders_are_searched_for_txt_files(test_records, tmp_path):
     (["{tmp}/missing.txt", "-o", "{tmp}/out.ttl"], "no such file or folder"),
     (["{tmp}/empty-dir", "-o", "{tmp}/out.ttl"], "no record files found"),
     (["{rec}", "-o", "{tmp}/no/such/dir/out.ttl"], "does not exist"),
-    (["{rec}", "-o", "{tmp}/out.ttl", "--base-uri", "http://example.org/no-slash"], "must be an absolute http(s) URI ending with '/'"),
+    (["{rec}", "-o", "{tmp}/out.ttl", "--base-uri", "http://example.org/no-slash"],
+     "must be an absolute http(s) URI ending with '/'"),
     (["{rec}"], "required: -o/--output"),
     (["{rec}", "-o", "{tmp}/out.ttl", "--no-such-option"], "unrecognized arguments"),
 ])

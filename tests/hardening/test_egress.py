@@ -167,5 +167,6 @@ def test_from_clauses_are_read_with_prefixes_and_base():
     assert query_dataset(query, "http://localhost/sparql") == Dataset(
         ("http://example.org/base/g1", "http://example.org/ns#g2"),
         ("http://example.org/n1", "http://example.org/base/rel/n2"))
-    assert query_dataset("SELECT * FROM <g> WHERE {}", "http://localhost/sparql") == Dataset(("http://localhost/g",), ())
+    assert query_dataset("SELECT * FROM <g> WHERE {}", "http://localhost/sparql") \
+        == Dataset(("http://localhost/g",), ())
     assert not query_dataset("SELECT * WHERE { ?s ?p ?o }", "http://localhost/sparql").is_given()

@@ -115,7 +115,8 @@ def injected(doc: Markup) -> list[str]:
 def test_record_markup_is_escaped_on_every_html_page(atlas_server):
     ours = atlas_server.base + "id/"
     query = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s)) }"
-    reply = fetch(atlas_server.url("sparql?query=" + quote(query)), headers={"Accept": "application/sparql-results+json"})
+    reply = fetch(atlas_server.url("sparql?query=" + quote(query)),
+                  headers={"Accept": "application/sparql-results+json"})
     import json
 
     paths = [b["s"]["value"][len(ours):] for b in json.loads(reply.body)["results"]["bindings"]

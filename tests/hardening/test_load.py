@@ -46,7 +46,8 @@ def _targets(server) -> list[tuple[str, dict[str, str]]]:
     targets = [("/sparql?" + urlencode({"query": q}), {"Accept": "application/sparql-results+json, text/turtle"})
                for q in QUERIES]
     for path in paths:
-        targets += [(quote(f"/id/{path}"), {"Accept": "text/turtle"}), (quote(f"/page/{path}"), {"Accept": "text/html"}),
+        targets += [(quote(f"/id/{path}"), {"Accept": "text/turtle"}),
+                    (quote(f"/page/{path}"), {"Accept": "text/html"}),
                     (quote(f"/data/{path}.ttl"), {}), (quote(f"/data/{path}"), {"Accept": "application/ld+json"})]
     return targets + [("/dumps/", {"Accept": "application/json"}), ("/.well-known/void", {}), ("/catalog", {})]
 

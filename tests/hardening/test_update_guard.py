@@ -74,7 +74,8 @@ def _graph_store_writes(server):
                  "/page/partnership/000_907021ef8160d5c3", "/dumps/atlas.nt.gz", "/catalog", "/.well-known/void"]:
         for method in ("PUT", "POST", "DELETE", "PATCH"):
             for headers in ({}, {"Authorization": f"Bearer {TOKEN}"}):
-                yield f"{method} {path}", server.request(method, path, {"Content-Type": "text/turtle", **headers}, turtle)
+                yield f"{method} {path}", server.request(
+                    method, path, {"Content-Type": "text/turtle", **headers}, turtle)
 
 
 def test_updates_without_the_token_are_refused_and_change_nothing(server):

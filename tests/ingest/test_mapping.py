@@ -81,7 +81,8 @@ def test_countries_from_their_french_names(test_records, name, iso2, alpha3):
     assert batch.problems == []
     country = URIRef(f"{B}id/country/{iso2}")
     assert (country, ATLAS.isoCode, Literal(iso2.upper())) in graph
-    assert (country, SKOS.exactMatch, URIRef(f"http://publications.europa.eu/resource/authority/country/{alpha3}")) in graph
+    assert (country, SKOS.exactMatch,
+            URIRef(f"http://publications.europa.eu/resource/authority/country/{alpha3}")) in graph
     assert any(graph.objects(None, ATLAS.country)) and country in set(graph.objects(None, ATLAS.country))
 
 

@@ -129,7 +129,8 @@ def test_other_themes_without_priority_and_pagination(test_records):
 
 @pytest.mark.parametrize("name, says", [
     ("error_page.txt", "not an Atlas project page: no 'Titre' label (it reads: '<html>')"),
-    ("not_found_page.txt", "not an Atlas project page: no 'Titre' label (it reads: \"Erreur : la page demandée n'existe pas\")"),
+    ("not_found_page.txt", "not an Atlas project page: no 'Titre' label "
+                           "(it reads: \"Erreur : la page demandée n'existe pas\")"),
     ("empty.txt", "empty capture: no text at all"),
 ])
 def test_not_a_record_is_rejected_with_a_clear_message(test_records, name, says):
@@ -301,7 +302,8 @@ def test_funding_row_with_a_single_year_like_number_is_reported():
 
 def test_empty_table_is_a_header_and_a_bare_rule():
     record = parse_page("Partenaires étrangers du partenariat\nNom de la collectivité étrangère | Pays | |\n---|\n"
-                        "Collectivités territoriales partenaires du partenariat\nNom de la collectivité territoriale | |\n"
+                        "Collectivités territoriales partenaires du partenariat\n"
+                        "Nom de la collectivité territoriale | |\n"
                         "---|\n").record
     assert record.foreign_partners == () and record.french_partners == ()
 

@@ -152,7 +152,8 @@ def test_six_funding_rows(graph):
     assert sorted(str(r[0]) for r in rows) == [f"{ME}/funding/{n}" for n in range(1, 7)]
     for n, (funder, amount, year, water) in enumerate(FUNDING, start=1):
         row = URIRef(f"{ME}/funding/{n}")
-        assert [str(o) for o in graph.objects(row, URIRef("https://w3id.org/atlas-coop/ontology#funder"))] == [B + funder]
+        assert [str(o) for o in graph.objects(row, URIRef("https://w3id.org/atlas-coop/ontology#funder"))] \
+            == [B + funder]
         got = one(graph, f"SELECT ?a ?y {{ <{row}> atlas:amount ?a ; atlas:year ?y }}")
         assert got[0].datatype == XSD.decimal and got[0].toPython() == Decimal(amount)
         assert got[1] == Literal(str(year), datatype=XSD.gYear)

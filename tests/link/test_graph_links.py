@@ -205,7 +205,8 @@ def test_a_missing_authorities_file_fails_the_verbs_as_a_whole(real_page, tmp_pa
     for module in ("convert", "load", "serve"):
         monkeypatch.setattr(f"atlas_graph.cli.{module}.load_authorities", lambda: missing)
     for argv, written in ((["convert", str(real_page), "-o", str(tmp_path / "out.ttl")], tmp_path / "out.ttl"),
-                          (["load", str(real_page), "--store", str(tmp_path / "store")], tmp_path / "store" / "current"),
+                          (["load", str(real_page), "--store", str(tmp_path / "store")],
+                           tmp_path / "store" / "current"),
                           (["serve", "--records", str(real_page.parent), "--store", str(tmp_path / "served")],
                            tmp_path / "served" / "current")):
         done = run(argv)

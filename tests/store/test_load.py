@@ -74,7 +74,8 @@ def _title_of(page: Path) -> str:
 def test_first_load_stores_every_record(records, tmp_path):
     summary = _load(records, tmp_path / "store")
     assert (summary.converted, summary.rejected, summary.unchanged, summary.removed) == (COUNT + 1, 0, 0, 0)
-    assert _select(tmp_path / "store", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?p a atlas:Partnership } }") \
+    assert _select(tmp_path / "store",
+                   "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?p a atlas:Partnership } }") \
         == [{"n": str(COUNT + 1)}]
 
 
@@ -184,7 +185,8 @@ def test_a_record_that_violates_the_shapes_is_rejected_and_the_rest_load(records
     page = records / "synth_000003.txt"
     record_id = f"SYNTH-{SEED}-000003"
     text = page.read_text("utf-8-sig")
-    text = re.sub(rf"{record_id}\r?\n", f"{record_id}\nAdresse de la page\n{BASE}id/partnership/{record_id}\n", text, count=1)
+    text = re.sub(rf"{record_id}\r?\n", f"{record_id}\nAdresse de la page\n{BASE}id/partnership/{record_id}\n",
+                  text, count=1)
     page.write_text(text, "utf-8")
 
     store = tmp_path / "store"
@@ -264,7 +266,8 @@ def test_the_fast_check_passes_a_valid_chunk_and_hands_a_broken_one_to_pyshacl(r
     broken.write_text(broken.read_text("utf-8").replace(f"SYNTH-{SEED}-000007", f"SYNTH-{SEED}-000008"), "utf-8")
     mapped, entities, chunk = _chunk(paths)  # two records now describe one partnership
     assert not _conforms_together(mapped, entities, chunk)
-    faulty = [Path(path).name for (path, *_), found in zip(mapped, _violations_by_record(mapped, entities), strict=True) if found]
+    faulty = [Path(path).name
+              for (path, *_), found in zip(mapped, _violations_by_record(mapped, entities), strict=True) if found]
     assert faulty == ["synth_000007.txt", "synth_000008.txt"]
 
 

@@ -378,7 +378,8 @@ def test_sparql_totals_over_the_converted_pages_equal_the_manifest(tmp_path):
     per_country = select("?code (COUNT(DISTINCT ?p) AS ?n)",
                          "?p atlas:foreignPartner/atlas:country/atlas:isoCode ?code", "GROUP BY ?code")
     assert {code: int(n) for code, n in per_country} == totals["partnerships_per_country"]
-    for key, cls in (("foreign_collectivities", "ForeignCollectivity"), ("french_collectivities", "FrenchCollectivity")):
+    for key, cls in (("foreign_collectivities", "ForeignCollectivity"),
+                     ("french_collectivities", "FrenchCollectivity")):
         # the collectivities the pages name; not the département and région nodes the links point to
         [[n]] = select("(COUNT(DISTINCT ?c) AS ?n)", f'?c a atlas:{cls} FILTER CONTAINS(STR(?c), "/id/collectivity/")')
         assert int(n) == totals[key]

@@ -23,7 +23,8 @@ def place(n: int, french: bool, located: bool = True) -> Place:
 
 def rows(count: int) -> list[Row]:
     return [Row(f"http://x/id/partnership/r{n}", f"partnership/r{n}", f"Titre, n° {n}\nsur deux lignes", 2000 + n,
-                None, None, "en-cours", None, ("eau",), frozenset({"eau"}), (place(n, True), place(n + 100, True, False)),
+                None, None, "en-cours", None, ("eau",), frozenset({"eau"}),
+                (place(n, True), place(n + 100, True, False)),
                 (place(n + 200, False),), frozenset(), Decimal("1500.50") * n) for n in range(count)]
 
 
