@@ -330,7 +330,8 @@ def render(results: dict, machine: dict) -> str:
     row("full-selection XLSX export, slowest of 2 (cold / warm start)", explored("xlsx_max"))
 
     detail = ["", "Query mix, p50 / p95 in ms (HTTP: `POST /sparql`, JSON results; raw: `Store.query` + "
-              "JSON serialisation in the benchmark process, on an in-memory store loaded from the N-Triples dump; rdflib: `Graph.query` on the N-Triples dump):", "",
+              "JSON serialisation in the benchmark process, on an in-memory store loaded from the N-Triples dump; "
+              "rdflib: `Graph.query` on the N-Triples dump):", "",
               "| query | records | HTTP | raw pyoxigraph | HTTP ÷ raw | rdflib | rdflib ÷ HTTP |", "|---" * 7 + "|"]
     for s in sizes:
         r = results[s]

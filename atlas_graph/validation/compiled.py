@@ -17,7 +17,8 @@ rdflib term pyshacl is compared on.
 How: each shape becomes a few SELECTs over its focus nodes (its targets, or for a shape used
 through ``sh:node`` / ``sh:qualifiedValueShape``, the value nodes that reach it): one pass over
 its value nodes for every test of a single value (datatype, nodeKind, pattern, class,
-languageIn, minInclusive, maxInclusive), one query per count, sh:hasValue or sh:uniqueLang. Where SPARQL and pyshacl could disagree — a literal's lexical form that rdflib
+languageIn, minInclusive, maxInclusive), one query per count, sh:hasValue or sh:uniqueLang.
+Where SPARQL and pyshacl could disagree — a literal's lexical form that rdflib
 may read differently from XSD, a ``sh:pattern`` on a string that is not plain printable ASCII,
 ``sh:minInclusive`` / ``sh:maxInclusive`` on a literal that is not a plain number — the query does not decide: it
 hands the value to a Python check that repeats pyshacl's own logic on the rdflib term. Those
@@ -117,7 +118,8 @@ class CompiledShapes:
 
     def run(self, store: ox.Store) -> list[ValidationResult]:
         """Every validation result on the union of all the graphs of ``store``."""
-        data = _Data(store, store.query(f"ASK {{ ?class <{RDFS.subClassOf}> ?other }}", use_default_graph_as_union=True))
+        subclasses = store.query(f"ASK {{ ?class <{RDFS.subClassOf}> ?other }}", use_default_graph_as_union=True)
+        data = _Data(store, subclasses)
         return [result for check in self.checks for result in check.run(data)]
 
     def __len__(self) -> int:
@@ -199,7 +201,8 @@ def _sparql(shape: Node, node: Node, iri: bool = False) -> str:
         return f"<{node}>"
     if isinstance(node, Literal) and not iri:
         return str(ox_term(node))
-    raise UnsupportedShape(shape, f"the term {node.n3()} where {'an IRI' if iri else 'an IRI or a literal'} is expected")
+    expected = "an IRI" if iri else "an IRI or a literal"
+    raise UnsupportedShape(shape, f"the term {node.n3()} where {expected} is expected")
 
 
 # Checks ----------------------------------------------------------------------------------------
@@ -264,7 +267,8 @@ class _ValueChecks(_Check):
 
     def __post_init__(self) -> None:
         columns = " ".join(f"?ok{n} ?doubtful{n}" for n in range(len(self.tests)))
-        binds = " ".join(f"BIND(COALESCE({t.conforms}, false) AS ?ok{n}) BIND(COALESCE({t.doubtful}, true) AS ?doubtful{n})"
+        binds = " ".join(f"BIND(COALESCE({t.conforms}, false) AS ?ok{n}) "
+                         f"BIND(COALESCE({t.doubtful}, true) AS ?doubtful{n})"
                          for n, t in enumerate(self.tests))
         all_ok = " && ".join(f"?ok{n}" for n in range(len(self.tests)))
         object.__setattr__(self, "query", (

@@ -112,7 +112,8 @@ def test_data_with_extension_has_the_exact_type_and_links_the_others(atlas_serve
     assert reply.header("Content-Type") == content_type
     links = reply.header("Link")
     for other, other_type in EXTENSIONS.items():
-        alternate = f'<{atlas_server.url(f"data/{PARTNERSHIP}.{other}")}>; rel="alternate"; type="{other_type.split(";")[0]}"'
+        media_type = other_type.split(";")[0]
+        alternate = f'<{atlas_server.url(f"data/{PARTNERSHIP}.{other}")}>; rel="alternate"; type="{media_type}"'
         assert (alternate in links) == (other != extension)
     assert f'<{atlas_server.url(f"page/{PARTNERSHIP}")}>; rel="alternate"; type="text/html"' in links
     graph = parse(reply, atlas_server.url(f"data/{PARTNERSHIP}.{extension}"))
