@@ -7,6 +7,7 @@ text (Jinja2 escapes it).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,10 @@ PROPERTY_ORDER = [
 #: data as the package the links come from, addressed by the code alone), by kind of entity.
 GEO_API = {"commune": "https://geo.api.gouv.fr/communes/{}", "department": "https://geo.api.gouv.fr/departements/{}",
            "region": "https://geo.api.gouv.fr/regions/{}"}
+#: What a code must look like to be put in a URL (the shapes say the same of stored data; a
+#: SPARQL Update may write anything, which is then shown as text, not linked).
+INSEE_CODE = re.compile(r"[0-9][0-9AB][0-9]{0,3}")
+SIREN = re.compile(r"[0-9]{9}")
 #: The public page of a SIREN in the French business directory (data.gouv.fr).
 SIREN_PAGE = "https://annuaire-entreprises.data.gouv.fr/entreprise/{}"
 #: A GeoNames feature's IRI (how the graph links it) and its page for people.
@@ -255,10 +260,11 @@ def _authority_links(outgoing: list[tuple[ox.NamedNode, object]], path: str, lab
         else:
             kind = "commune" if len(code) == 5 else None
         # a région before 2016 has no page of its own at the API: its code is shown, not linked
-        href = GEO_API[kind].format(code) if kind and not former else None
+        href = GEO_API[kind].format(code) if kind and not former and INSEE_CODE.fullmatch(code) else None
         links.append(AuthorityLink("link.insee", Text(code), href, "insee"))
     for siren in (t.value for t in values.get(ATLAS + "siren", []) if isinstance(t, ox.Literal)):
-        links.append(AuthorityLink("link.siren", Text(siren), SIREN_PAGE.format(siren), "insee"))
+        href = SIREN_PAGE.format(siren) if SIREN.fullmatch(siren) else None
+        links.append(AuthorityLink("link.siren", Text(siren), href, "insee"))
     for key, predicate in (("link.department", ATLAS + "department"), ("link.region", ATLAS + "region"),
                            ("link.replaced_by", DCT + "isReplacedBy")):
         for term in values.get(predicate, []):

@@ -5,9 +5,12 @@ test records, loaded by ``atlas-graph load``, which links them)."""
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 
+from atlas_graph.server.linked_data.describe import Description
+from atlas_graph.server.linked_data.view import build_view
 from support.html_tree import parse_html
 from support.http_fetch import fetch
 from support.real_page import KPALIME
@@ -123,3 +126,17 @@ def test_an_entity_without_links_has_no_links_section(atlas_server):
 def test_unknown_nodes_are_404_never_500(atlas_server, path):
     reply = fetch(atlas_server.url(path), headers={"Accept": "text/html"})
     assert reply.status == 404, (path, reply.status)
+
+
+def test_a_malformed_code_written_by_an_update_is_shown_not_linked():
+    """The shapes keep malformed codes out of a load, but a SPARQL Update may write anything: the
+    page then shows the value as text, and never builds a URL of it."""
+    base = "http://example.org/"
+    entity = ox.NamedNode(base + "id/collectivity/fr/x")
+    outgoing = tuple(ox.Triple(entity, ox.NamedNode(str(p)), o) for p, o in (
+        (ATLAS.inseeCode, ox.Literal("79049/../x")), (ATLAS.siren, ox.Literal("javascript:alert(1)")),
+        (ATLAS.inseeCode, ox.Literal("2A004")), (SKOS.exactMatch, ox.NamedNode("https://sws.geonames.org/12x/"))))
+    view = build_view(Description(entity, outgoing, (), 0, (), ()), base, lambda path: "/page/" + path)
+    assert [(link.key, link.text.text, link.href) for link in view.links] == [
+        ("link.insee", "79049/../x", None), ("link.insee", "2A004", "https://geo.api.gouv.fr/communes/2A004"),
+        ("link.siren", "javascript:alert(1)", None)]
