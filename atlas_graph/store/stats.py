@@ -6,7 +6,20 @@ import datetime as dt
 
 import pyoxigraph as ox
 
+from atlas_graph.link.authorities import GEONAMES, GEONAMES_FEATURE, INSEE
 from atlas_graph.vocabulary import ATLAS, EU_COUNTRY, SKOS
+
+#: The link triples to each authority outside the graph (CONTRACT §1 "Links"), by predicate, as
+#: the VoID linksets count them: ``(predicate, prefix of the object's IRI or None)``. The Code
+#: officiel géographique names its communes, départements, régions and EPCI by code, so the
+#: links to it are the codes (``atlas:inseeCode``, ``atlas:siren``: literals); GeoNames names its
+#: features by IRI, and ``skos:exactMatch`` also points to the EU authority, hence the prefix.
+#: ``atlas:department`` and ``atlas:region`` are not among them: they point to nodes of this
+#: dataset (which carry the code), not into another one.
+LINK_PREDICATES: dict[str, tuple[tuple[str, str | None], ...]] = {
+    INSEE: ((str(ATLAS.inseeCode), None), (str(ATLAS.siren), None)),
+    GEONAMES: ((str(SKOS.exactMatch), GEONAMES_FEATURE.split("{", 1)[0]),),
+}
 
 # triples, entities, distinct subjects and triples per property are counted while the
 # N-Triples dump is written (atlas_graph.store.dumps.TripleCounts); the rest is asked here.
@@ -29,8 +42,15 @@ _YEARS = f"""SELECT (MIN(?y) AS ?first) (MAX(?y) AS ?last) WHERE {{
     ?x <{ATLAS.signatureYear}>|<{ATLAS.startYear}>|<{ATLAS.year}> ?y }}"""
 
 
-def compute_stats(store: ox.Store) -> dict:
-    """The statistics asked of the store; the dumps count the others (see _QUERIES)."""
+def link_query(predicate: str, prefix: str | None) -> str:
+    """SPARQL: the number of distinct link triples of ``predicate`` (objects under ``prefix``)."""
+    where = f'FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{prefix}"))' if prefix else ""
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE {{ ?s <{predicate}> ?o {where} }} }}"
+
+
+def compute_stats(store: ox.Store, links_state: dict | None = None) -> dict:
+    """The statistics asked of the store; the dumps count the others (see _QUERIES).
+    ``links_state``: the generation's ``state["links"]`` (the authorities' versions), if linked."""
 
     def run(query):
         return store.query(query, use_default_graph_as_union=True)
@@ -48,4 +68,8 @@ def compute_stats(store: ox.Store) -> dict:
     stats["examples"] = [examples[str(c)] for c in (ATLAS.Partnership, ATLAS.Collectivity, ATLAS.Country)
                          if str(c) in examples]
     stats["countries"] = [row["authority"].value for row in run(_COUNTRIES)]
+    stats["links"] = {authority: {predicate: int(next(iter(run(link_query(predicate, prefix))))["n"].value)
+                                  for predicate, prefix in predicates}
+                      for authority, predicates in LINK_PREDICATES.items()}
+    stats["link_authorities"] = dict((links_state or {}).get("authorities") or {})
     return stats

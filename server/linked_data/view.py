@@ -7,6 +7,7 @@ text (Jinja2 escapes it).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,19 @@ PROPERTY_ORDER = [
     ATLAS + "country", ATLAS + "isoCode",
     ATLAS + "context", ATLAS + "history", ATLAS + "objective", DCT + "description",
 ]
+#: Where a code of the Code officiel géographique is looked up (Etalab's API over the same COG
+#: data as the package the links come from, addressed by the code alone), by kind of entity.
+GEO_API = {"commune": "https://geo.api.gouv.fr/communes/{}", "department": "https://geo.api.gouv.fr/departements/{}",
+           "region": "https://geo.api.gouv.fr/regions/{}"}
+#: What a code must look like to be put in a URL (the shapes say the same of stored data; a
+#: SPARQL Update may write anything, which is then shown as text, not linked).
+INSEE_CODE = re.compile(r"[0-9][0-9AB][0-9]{0,3}")
+SIREN = re.compile(r"[0-9]{9}")
+#: The public page of a SIREN in the French business directory (data.gouv.fr).
+SIREN_PAGE = "https://annuaire-entreprises.data.gouv.fr/entreprise/{}"
+#: A GeoNames feature's IRI (how the graph links it) and its page for people.
+GEONAMES_FEATURE = "https://sws.geonames.org/"
+GEONAMES_PAGE = "https://www.geonames.org/{}/"
 #: Shown elsewhere on the page (the heading, the funding table).
 NOT_IN_PROPERTY_TABLE = {RDF + "type", ATLAS + "funding"}
 UI_LANGUAGES = ("en", "fr")
@@ -70,6 +84,18 @@ class FundingRow:
     water_amounts: list[Decimal]
 
 
+@dataclass(frozen=True)
+class AuthorityLink:
+    """One code or authority link of an entity, as its page shows it: ``key`` names the row (an
+    i18n key, ``link.insee`` …), ``source`` the authority it comes from (``insee``, ``geonames``)."""
+
+    key: str
+    text: Text
+    href: str | None
+    source: str
+    external: bool = True
+
+
 @dataclass
 class EntityView:
     iri: str
@@ -79,6 +105,12 @@ class EntityView:
     incoming: list[Property]
     incoming_total: int
     funding: list[FundingRow] = field(default_factory=list)
+    links: list[AuthorityLink] = field(default_factory=list)
+
+    @property
+    def link_sources(self) -> list[str]:
+        """The authorities the links shown come from, each once (for their attribution)."""
+        return list(dict.fromkeys(link.source for link in self.links))
 
     @property
     def incoming_shown(self) -> int:
@@ -193,7 +225,58 @@ def build_view(description: Description, base_uri: str, page_href: Callable[[str
         incoming=properties((t.predicate, t.subject) for t in description.incoming),
         incoming_total=description.incoming_total,
         funding=_funding_rows(description, value),
+        links=_authority_links(outgoing, entity.value[len(ours):] if entity.value.startswith(ours) else "",
+                               labels, ours, page_href),
     )
+
+
+def _authority_links(outgoing: list[tuple[ox.NamedNode, object]], path: str, labels: Labels, ours: str,
+                     page_href: Callable[[str], str]) -> list[AuthorityLink]:
+    """The entity's INSEE code, SIREN, département, région (or successor) and GeoNames match."""
+    values: dict[str, list] = defaultdict(list)
+    for predicate, term in outgoing:
+        values[predicate.value].append(term)
+
+    def node(key: str, term) -> AuthorityLink | None:
+        """A département or région node of ours: its name and code, linked to its page."""
+        if not (isinstance(term, ox.NamedNode) and term.value.startswith(ours)):
+            return None
+        node_path = term.value[len(ours):]
+        code = node_path.rsplit("/", 1)[-1].upper()  # B id/department/2a is INSEE's "2A"
+        return AuthorityLink(key, Text(f"{labels.of(term).text} ({code})"), page_href(node_path), "insee", False)
+
+    def own_node(predicate: str) -> str | None:
+        """The code of the département or région node the entity names as its own, if it is one."""
+        return next((t.value.rsplit("/", 1)[-1].upper() for t in values.get(ATLAS + predicate, [])
+                     if isinstance(t, ox.NamedNode)), None)
+
+    links: list[AuthorityLink] = []
+    former = bool(values.get(DCT + "isReplacedBy"))
+    for code in (t.value for t in values.get(ATLAS + "inseeCode", []) if isinstance(t, ox.Literal)):
+        if path.startswith("department/") or (len(code) < 5 and own_node("department") == code):
+            kind = "department"
+        elif path.startswith("region/") or (len(code) < 5 and own_node("region") == code):
+            kind = "region"
+        else:
+            kind = "commune" if len(code) == 5 else None
+        # a région before 2016 has no page of its own at the API: its code is shown, not linked
+        href = GEO_API[kind].format(code) if kind and not former and INSEE_CODE.fullmatch(code) else None
+        links.append(AuthorityLink("link.insee", Text(code), href, "insee"))
+    for siren in (t.value for t in values.get(ATLAS + "siren", []) if isinstance(t, ox.Literal)):
+        href = SIREN_PAGE.format(siren) if SIREN.fullmatch(siren) else None
+        links.append(AuthorityLink("link.siren", Text(siren), href, "insee"))
+    for key, predicate in (("link.department", ATLAS + "department"), ("link.region", ATLAS + "region"),
+                           ("link.replaced_by", DCT + "isReplacedBy")):
+        for term in values.get(predicate, []):
+            if (found := node(key, term)) is not None and not term.value.endswith("/" + path):
+                links.append(found)
+    for term in values.get(SKOS + "exactMatch", []):
+        if isinstance(term, ox.NamedNode) and term.value.startswith(GEONAMES_FEATURE):
+            geonameid = term.value[len(GEONAMES_FEATURE):].strip("/")
+            if geonameid.isdigit():
+                links.append(AuthorityLink("link.geonames", Text(geonameid), GEONAMES_PAGE.format(geonameid),
+                                           "geonames"))
+    return links
 
 
 def _funding_rows(description: Description, value: Callable[[object], Value]) -> list[FundingRow]:

@@ -2,6 +2,9 @@
 
 They use only the ontology and labels (never an instance URI), so they work whatever the base
 URI; each returns rows on the bundled real page (tests/server/site/test_routes.py runs them all).
+The two by région and by département follow the links to the COG (``atlas:region``,
+``atlas:department``: one property path from a French partner of any kind to the node, which
+carries its code and name), so they return rows only on a linked store.
 """
 
 from __future__ import annotations
@@ -38,6 +41,23 @@ SELECT ?country (SUM(?amount) AS ?total) (COUNT(DISTINCT ?p) AS ?partnerships) W
 }
 GROUP BY ?country
 ORDER BY DESC(?total)"""),
+    Example("funding-by-french-region", "Montants des financements par région française",
+            "Funding amounts by French région", """
+SELECT ?region ?code (SUM(?amount) AS ?total) (COUNT(DISTINCT ?p) AS ?partnerships) WHERE {
+  { SELECT DISTINCT ?p ?r WHERE { ?p (atlas:frenchPartner|atlas:otherFrenchPartner)/atlas:region ?r } }
+  ?p atlas:funding ?funding . ?funding atlas:amount ?amount .
+  ?r atlas:inseeCode ?code ; skos:prefLabel ?region .
+}
+GROUP BY ?region ?code
+ORDER BY DESC(?total)"""),
+    Example("partnerships-by-department", "Nombre de partenariats par département",
+            "Number of partnerships by département", """
+SELECT ?department ?code (COUNT(DISTINCT ?p) AS ?partnerships) WHERE {
+  ?p (atlas:frenchPartner|atlas:otherFrenchPartner)/atlas:department ?d .
+  ?d atlas:inseeCode ?code ; skos:prefLabel ?department .
+}
+GROUP BY ?department ?code
+ORDER BY DESC(?partnerships) ?code"""),
     Example("partnerships-by-theme", "Nombre de partenariats par grande thématique",
             "Number of partnerships by main theme", """
 SELECT ?theme (COUNT(DISTINCT ?p) AS ?partnerships) WHERE {

@@ -2,7 +2,8 @@
 
 :func:`served_store` loads the real Atlas page and the hand-written test records into a fresh
 store whose base URI is the server's own address (so the URLs in VoID and the catalog can be
-fetched), then serves it with :func:`atlas_graph.server.create_app` on 127.0.0.1.
+fetched), linked to the authorities as ``atlas-graph load`` links them, then serves it with
+:func:`atlas_graph.server.create_app` on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from rdflib import Graph
 from werkzeug.serving import make_server
 
 from atlas_graph.ingest.pipeline import record_files
+from atlas_graph.link.authorities import load_authorities
+from atlas_graph.link.reconcile import Linker
 from atlas_graph.server import create_app
 from atlas_graph.server.service import AtlasConfig
 from atlas_graph.store.generations import StoreDir
@@ -71,7 +74,7 @@ def served_store(tmp_path: Path) -> Iterator[Site]:
     server = make_server("127.0.0.1", 0, dispatch, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}/"
     store_dir = StoreDir(tmp_path / "store")
-    summary = load(record_files(RECORDS), store_dir, URIs(base))
+    summary = load(record_files(RECORDS), store_dir, URIs(base), linker=Linker(load_authorities()))
     assert summary.converted > 1, summary
     dispatch.app = create_app(AtlasConfig(store=tmp_path / "store", base_uri=base))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

