@@ -182,10 +182,13 @@ class _Builder:
         return agent
 
     def licence(self) -> URIRef:
-        licence = info.LICENCE
+        return self.licence_document(info.LICENCE, info.LICENCE_LABEL, info.LICENCE_SPDX)
+
+    def licence_document(self, licence: URIRef, label, spdx: URIRef) -> URIRef:
+        """An attribution licence, described as DCAT-AP asks."""
         self.add(licence, RDF.type, DCTERMS.LicenseDocument)
-        self.texts(licence, RDFS.label, info.LICENCE_LABEL)
-        self.add(licence, SKOS.exactMatch, info.LICENCE_SPDX)
+        self.texts(licence, RDFS.label, label)
+        self.add(licence, SKOS.exactMatch, spdx)
         self.add(licence, DCTERMS.type, self.concept(
             info.LICENCE_TYPE, {"en": "Attribution"}, URIRef("http://purl.org/adms/licencetype/1.0")))
         return licence
@@ -207,13 +210,7 @@ class _Builder:
     def authority_licence(self, authority: Authority) -> URIRef:
         if authority.licence == info.LICENCE:
             return self.licence()
-        licence = authority.licence
-        self.add(licence, RDF.type, DCTERMS.LicenseDocument)
-        self.texts(licence, RDFS.label, authority.licence_label)
-        self.add(licence, SKOS.exactMatch, authority.licence_spdx)
-        self.add(licence, DCTERMS.type, self.concept(
-            info.LICENCE_TYPE, {"en": "Attribution"}, URIRef("http://purl.org/adms/licencetype/1.0")))
-        return licence
+        return self.licence_document(authority.licence, authority.licence_label, authority.licence_spdx)
 
     def rights(self, distribution: URIRef) -> None:
         """The notes of the authorities the links come from (GeoNames asks for attribution)."""
