@@ -153,7 +153,8 @@ class _Builder:
         # GET on the endpoint without a query answers its SPARQL 1.1 Service Description.
         self.add(service, DCAT.endpointDescription, self.resource(self.site.endpoint))
         self.add(service, DCAT.servesDataset, self.site.dataset)
-        for spec, title in zip(info.SPARQL_STANDARDS, ("SPARQL 1.1 Protocol", "SPARQL 1.1 Query Language"), strict=True):
+        titles = ("SPARQL 1.1 Protocol", "SPARQL 1.1 Query Language")
+        for spec, title in zip(info.SPARQL_STANDARDS, titles, strict=True):
             self.add(service, DCTERMS.conformsTo, self.standard(spec, title))
         self.add(service, DCTERMS.publisher, self.publisher_node())
         self.add(service, DCTERMS.license, self.licence())

@@ -84,7 +84,8 @@ def _process_chunk(args: tuple[list[str], str, bool]) -> list[Processed]:
         violations = _violations_by_record(mapped_ok, entities)
     for (path, sha, mapped, problems), found in zip(mapped_ok, violations, strict=True):
         if found:
-            done.append(Processed(path, sha, None, b"", (), problems + tuple(_violation_problem(path, v) for v in found)))
+            violations = tuple(_violation_problem(path, v) for v in found)
+            done.append(Processed(path, sha, None, b"", (), problems + violations))
             continue
         mentions = tuple((m.uri, m.kind, m.label, m.country, m.parent) for m in mapped.mentions)
         done.append(Processed(path, sha, mapped.record_id, _as_stored(chunk, mapped.graph), mentions, problems))

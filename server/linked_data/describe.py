@@ -124,7 +124,8 @@ class Document:
     modified: str | None  # xsd:dateTime lexical form
 
 
-def document_triples(document: Document, description: Description, sparql_endpoint: str | None = None) -> list[ox.Triple]:
+def document_triples(document: Document, description: Description,
+                     sparql_endpoint: str | None = None) -> list[ox.Triple]:
     """What the document says about itself: its topic, dataset, date, formats, and truncation."""
     doc = ox.NamedNode(document.uri)
     triples = [

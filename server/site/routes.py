@@ -263,7 +263,8 @@ def map_page() -> Response:
             places[place.iri] = place
     ranked = sorted(places.values(), key=lambda p: (-counts[p.iri], site_data.sort_key(p.label)))
     links = Links(faceted.Selection(selection.filters))
-    return html("map.html", selection=selection, links=links, chips=_chips(selection, rows, table, links), total=len(rows), places=ranked[:MAP_LIST_LIMIT],
+    return html("map.html", selection=selection, links=links, chips=_chips(selection, rows, table, links),
+                total=len(rows), places=ranked[:MAP_LIST_LIMIT],
                 place_total=len(ranked), located=sum(1 for p in ranked if p.located), counts=counts,
                 missing=map_assets_missing(), tile_url=os.environ.get(TILE_URL_VARIABLE, ""),
                 geojson_url=links.export("geojson"), table=table)

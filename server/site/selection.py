@@ -539,7 +539,8 @@ def facets(selection: Selection, rows: list[Row], language: str, source: Table |
             continue
         if name == "theme":
             counter = Counter({theme: n for theme, n in counter.items() if source.theme_parents.get(theme) == selected})
-        ranked = sorted(counter.items(), key=lambda vn: (-vn[1], site_data.sort_key(source.label(name, vn[0], language))))
+        ranked = sorted(counter.items(),
+                        key=lambda vn: (-vn[1], site_data.sort_key(source.label(name, vn[0], language))))
         shown = ranked[:FACET_LIMIT]
         if selected and name != "theme" and selected not in dict(shown):
             shown.append((selected, len(rows)))  # the selection itself

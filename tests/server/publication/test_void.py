@@ -174,7 +174,8 @@ def test_linkset_triples_are_the_stores_link_triples(site, void, dataset, author
     # and counted once more here, from every triple of the store
     triples = site.store_triples()
     if authority == "geonames":
-        mine = {t for t in triples if t.predicate.value == str(SKOS.exactMatch) and t.object.value.startswith(GEONAMES_SPACE)}
+        mine = {t for t in triples
+                if t.predicate.value == str(SKOS.exactMatch) and t.object.value.startswith(GEONAMES_SPACE)}
     else:
         mine = {t for t in triples if t.predicate.value in (str(ATLAS.inseeCode), str(ATLAS.siren))}
     assert len(mine) == expected
@@ -195,7 +196,8 @@ def test_geonames_linkset_is_exact_match_to_geonames_under_cc_by(site, void, dat
 def test_insee_linkset_has_a_subset_per_code_predicate_that_adds_up(site, void, dataset):
     linkset = linksets(void, dataset)[URIRef(site.url + "catalog#authority-insee")]
     assert set(void.objects(linkset, VOID.linkPredicate)) == {ATLAS.inseeCode, ATLAS.siren}
-    subsets = {void.value(s, VOID.linkPredicate): count(void, s, VOID.triples) for s in void.objects(linkset, VOID.subset)}
+    subsets = {void.value(s, VOID.linkPredicate): count(void, s, VOID.triples)
+               for s in void.objects(linkset, VOID.subset)}
     assert set(subsets) == {ATLAS.inseeCode, ATLAS.siren}
     assert sum(subsets.values()) == count(void, linkset, VOID.triples)
     assert subsets[ATLAS.siren] == sparql_count(
@@ -265,8 +267,8 @@ def test_the_counts_follow_a_sparql_update_and_keep_the_versions(tmp_path):
 
         before, version = geonames_and_version()
         bressuire = f"<{server.base}id/collectivity/fr/bressuire>"
-        update = (f"INSERT DATA {{ GRAPH <urn:test:links> {{ {bressuire} <{SKOS.exactMatch}> <{GEONAMES_SPACE}3029974/> , "
-                  f"<http://www.wikidata.org/entity/Q213550> }} }}")
+        update = (f"INSERT DATA {{ GRAPH <urn:test:links> {{ {bressuire} <{SKOS.exactMatch}> "
+                  f"<{GEONAMES_SPACE}3029974/> , <http://www.wikidata.org/entity/Q213550> }} }}")
         reply = server.request("POST", "/sparql", {"Content-Type": "application/x-www-form-urlencoded",
                                                    "Authorization": "Bearer void-token"},
                                urlencode({"update": update}).encode())

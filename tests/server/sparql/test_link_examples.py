@@ -31,7 +31,8 @@ def rows(atlas_server, query: str) -> list[dict[str, str]]:
 def nodes(atlas_server) -> dict[str, tuple[str, str]]:
     """Every département and région node: its IRI → (name, code)."""
     return {row["n"]: (row["name"], row["code"]) for row in rows(atlas_server, PREFIXES + """
-        SELECT ?n ?name ?code WHERE { ?x atlas:department|atlas:region ?n . ?n atlas:inseeCode ?code ; skos:prefLabel ?name }""")}
+        SELECT ?n ?name ?code WHERE {
+          ?x atlas:department|atlas:region ?n . ?n atlas:inseeCode ?code ; skos:prefLabel ?name }""")}
 
 
 def test_both_examples_are_offered_in_french_and_english():
@@ -55,7 +56,8 @@ def test_funding_by_french_region(atlas_server, nodes):
     regions: dict[str, set[str]] = defaultdict(set)  # partnership → the régions of its French partners
     for row in rows(atlas_server, PREFIXES + f"SELECT ?p ?r WHERE {{ {PARTNER} ?c atlas:region ?r }}"):
         regions[row["p"]].add(row["r"])
-    funding = rows(atlas_server, PREFIXES + "SELECT ?p ?f ?amount WHERE { ?p atlas:funding ?f . ?f atlas:amount ?amount }")
+    funding = rows(atlas_server,
+                   PREFIXES + "SELECT ?p ?f ?amount WHERE { ?p atlas:funding ?f . ?f atlas:amount ?amount }")
     totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     partnerships: dict[tuple[str, str], set[str]] = defaultdict(set)
     for row in funding:
