@@ -26,15 +26,17 @@ to these patterns):
 from __future__ import annotations
 
 import fcntl
+import heapq
 import json
 import os
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 
 from atlas_graph.server.site import data as site_data
@@ -456,27 +458,33 @@ def _decimal(text: str) -> Decimal:
 # Selecting and counting -------------------------------------------------------------------
 
 
-def _matches(row: Row, name: str, value: str, texts: frozenset[str] | None) -> bool:
+def _predicate(name: str, value: str, texts: frozenset[str] | None) -> Callable[[Row], bool]:
+    """Whether a row passes the filter ``name=value`` (chosen once per filter, not per row)."""
     if name == "q":
-        return texts is not None and row.path in texts
+        found = texts or frozenset()
+        return lambda row: row.path in found
     if name == "country":
-        return value in row.countries
+        return lambda row: value in row.countries
     if name == "region":
-        return value in row.regions
+        return lambda row: value in row.regions
     if name == "department":
-        return value in row.departments
+        return lambda row: value in row.departments
     if name == "theme":
-        return value in row.theme_closure
-    if name in ("status", "form"):
-        return getattr(row, name) == value
+        return lambda row: value in row.theme_closure
+    if name == "status":
+        return lambda row: row.status == value
+    if name == "form":
+        return lambda row: row.form == value
     if name == "funder":
-        return value in row.funders
+        return lambda row: value in row.funders
     if name == "partner":
-        return any(p.path == value for p in (*row.french, *row.foreign))
+        return lambda row: any(p.path == value for p in (*row.french, *row.foreign))
     if name == "from":
-        return row.year is not None and row.year >= int(value)
+        earliest = int(value)
+        return lambda row: row.year is not None and row.year >= earliest
     if name == "to":
-        return row.year is not None and row.year <= int(value)
+        latest = int(value)
+        return lambda row: row.year is not None and row.year <= latest
     raise AssertionError(name)
 
 
@@ -488,7 +496,10 @@ def select(selection: Selection, source: Table | None = None) -> list[Row]:
 def _filter(selection: Selection, source: Table) -> list[Row]:
     text = selection.get("q")
     texts = full_text.matching_paths(text, "partnership") if text else None
-    return [row for row in source.rows if all(_matches(row, name, value, texts) for name, value in selection.filters)]
+    rows = source.rows
+    for name, value in selection.filters:
+        rows = list(filter(_predicate(name, value, texts), rows))
+    return rows
 
 
 def sort(rows: list[Row], order: str) -> list[Row]:
@@ -539,33 +550,36 @@ def facets(selection: Selection, rows: list[Row], language: str, source: Table |
             continue
         if name == "theme":
             counter = Counter({theme: n for theme, n in counter.items() if source.theme_parents.get(theme) == selected})
-        ranked = sorted(counter.items(),
-                        key=lambda vn: (-vn[1], site_data.sort_key(source.label(name, vn[0], language))))
-        shown = ranked[:FACET_LIMIT]
+        shown = _most_frequent(counter, lambda value: site_data.sort_key(source.label(name, value, language)))
         if selected and name != "theme" and selected not in dict(shown):
             shown.append((selected, len(rows)))  # the selection itself
         values = [FacetValue(value, source.label(name, value, language), n, value == selected) for value, n in shown]
-        result.append(Facet(name, values, max(0, len(ranked) - FACET_LIMIT)))
+        result.append(Facet(name, values, max(0, len(counter) - FACET_LIMIT)))
     if not selection.filters:
         source.facets_of_all[language] = result
     return result
 
 
+def _most_frequent(counter: Counter, label_key: Callable[[str], str]) -> list[tuple[str, int]]:
+    """The FACET_LIMIT values of ``counter`` with the highest counts, ties by label: labels are
+    compared only among the values that can still make the cut."""
+    if len(counter) > FACET_LIMIT:
+        cut = heapq.nlargest(FACET_LIMIT, counter.values())[-1]
+        counter = Counter({value: n for value, n in counter.items() if n >= cut})
+    return sorted(counter.items(), key=lambda vn: (-vn[1], label_key(vn[0])))[:FACET_LIMIT]
+
+
 def _count(rows: list[Row], name: str) -> Counter:
-    counter: Counter = Counter()
-    for row in rows:
-        if name == "country":
-            counter.update(row.countries)
-        elif name in ("region", "department", "funder"):
-            counter.update(getattr(row, name + "s"))
-        elif name == "theme":
-            counter.update(row.theme_closure)
-        elif name in ("status", "form"):
-            if getattr(row, name):
-                counter[getattr(row, name)] += 1
-        elif row.year is not None:
-            counter[str(row.year)] += 1
-    return counter
+    if name == "country":
+        return Counter(chain.from_iterable(row.countries for row in rows))
+    if name in ("region", "department", "funder"):
+        attribute = name + "s"
+        return Counter(chain.from_iterable(getattr(row, attribute) for row in rows))
+    if name == "theme":
+        return Counter(chain.from_iterable(row.theme_closure for row in rows))
+    if name in ("status", "form"):
+        return Counter(value for value in (getattr(row, name) for row in rows) if value)
+    return Counter(str(row.year) for row in rows if row.year is not None)
 
 
 def theme_trail(theme: str, language: str, source: Table | None = None) -> list[FacetValue]:
