@@ -48,6 +48,11 @@ def _memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def tree_pss(pid: int) -> int:
+    """The PSS of process ``pid`` and all its descendants, now."""
+    return sum(pss for _, pss in (_memory(p) for p in [pid, *_children(pid)]))
+
+
 class TreeMemory:
     """Samples the memory of a process and all its descendants; keeps the peak sums: ``peak``
     of PSS (the tree's real footprint) and ``peak_rss`` (RSS summed: shared pages counted
