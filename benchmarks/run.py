@@ -28,7 +28,7 @@ from pathlib import Path
 
 from . import explore, linking, site
 from .http_load import alternating_rates
-from .processes import free_port, run_measured, server, wait_for_200
+from .processes import free_port, run_measured, server, wait_for_200, wait_for_holders
 from .queries import BUSIEST_FRENCH_COLLECTIVITY, HttpRunner, oxigraph_runner, query_mix, rdflib_runner, timed_together
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,7 +138,7 @@ def bench_size(size: int, seed: int, cache: Path, workers: int, quick: bool) -> 
         data_ok = wait_for_200(port, paths[0], "text/turtle", deadline)
         result.update(start_sparql_s=sparql_ok - started, start_data_s=data_ok - started)
         log(f"server start: /sparql {sparql_ok - started:.2f} s, /data {data_ok - started:.2f} s")
-        held = _wait_for_holders(server_log, workers, time.perf_counter() + 600)
+        held = wait_for_holders(server_log, workers, time.perf_counter() + 600)
         result.update(held_s=held - started)
         log(f"every worker holds the union graph in memory {held - started:.1f} s after start")
 
@@ -183,15 +183,6 @@ def _corpus(size: int, seed: int, cache: Path) -> Path:
                        check=True, timeout=1800)
         stamp.write_text(f"{size} {seed}\n")
     return corpus
-
-
-def _wait_for_holders(log: Path, workers: int, deadline: float) -> float:
-    """When each of the server's ``workers`` said it holds the union graph in memory."""
-    while time.perf_counter() < deadline:
-        if log.read_text(errors="replace").count("holds the union graph in memory") >= workers:
-            return time.perf_counter()
-        time.sleep(0.2)
-    raise RuntimeError(f"the server's workers did not all hold the union graph in memory: see {log}")
 
 
 def _entity_paths(store, base: str, count: int) -> list[str]:

@@ -25,7 +25,7 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .processes import free_port, server, tree_pss, wait_for_200
+from .processes import free_port, server, tree_pss, wait_for_200, wait_for_holders
 from .queries import PREFIXES
 
 ATLAS = [sys.executable, "-m", "atlas_graph"]
@@ -106,9 +106,12 @@ def rare_word(titles) -> str:
 
 
 def _serve(store: Path, workers: int, *options: str) -> tuple[list[str], int]:
+    """``serve`` on a free port, with the union graph held in memory whatever the store's size
+    (as in benchmarks.run: the default budget is for the Atlas' own size)."""
     port = free_port()
+    triples = json.loads((store / "current" / "stats.json").read_text())["triples"]
     return [*ATLAS, "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port),
-            "--workers", str(workers), *options], port
+            "--workers", str(workers), "--query-memory-mb", str(max(512, triples * 600 // 2**20)), *options], port
 
 
 def _wait_up(port: int) -> None:
@@ -207,8 +210,10 @@ def load_test(store: Path, base: str, workers: int, clients: int, seconds: float
     """``clients`` keep-alive clients (threads of two processes) browsing the route mix plus SPARQL."""
     command, port = _serve(store, workers)
     processes = 2
-    with server(command) as process:
+    log_file = store.parent / f"{store.name}-load-test.log"
+    with server(command, log=log_file) as process:
         _wait_up(port)
+        wait_for_holders(log_file, workers, time.perf_counter() + 600)  # memory is measured once warm
         targets = [(target, "text/html") for target in route_mix(port, base).values()]
         targets += [(sparql_target(LOAD_QUERY), "application/sparql-results+json")] * 3
         at_start = tree_pss(process.pid)
