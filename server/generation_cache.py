@@ -40,6 +40,7 @@ def warm_up(app) -> None:
                     function()
                 except Exception as error:  # reported; the first request that needs it meets it again
                     print(f"atlas-graph: warm-up {function.__qualname__} failed: {error}", file=sys.stderr)
+                    app.extensions["atlas"].note_storage_error(error)
     threading.Thread(target=run, name="atlas-warm-up", daemon=True).start()
 
 

@@ -62,6 +62,11 @@ def _query_pool(size: int) -> QueryPool:
     return _pools[key]
 
 
+class GenerationCorrupt(OSError):
+    """The current generation was found corrupt by an earlier read of this process: a storage
+    error (a 503), raised before reading it again."""
+
+
 class AtlasService:
     def __init__(self, config: AtlasConfig):
         self.config = config
@@ -72,6 +77,7 @@ class AtlasService:
         self._remote_queries = RemoteQueryStore(self.remote) if self.remote else None
         self._spool_dir: str | None = None
         self._spill_numbers = itertools.count()
+        self._corrupt: set[str] = set()  # names of the generations found corrupt by this process
 
     def query(self, query: str, dataset: Dataset, wish: FormatWish, limits: Limits, base_iri: str) -> Answer:
         """Run a SPARQL query in a killable query process, or on the remote store."""
@@ -99,8 +105,23 @@ class AtlasService:
         return str(dump) if 0 < size <= self.config.query_memory_mib * 2**20 and dump.is_file() else None
 
     def generation(self) -> Generation:
-        """The current generation (read-only), reopened when a writer has switched it."""
-        return self.store_dir.reader()
+        """The current generation (read-only), reopened when a writer has switched it. A
+        generation this process found corrupt (see :meth:`note_storage_error`) is not read again:
+        GenerationCorrupt, until a writer or a rollback switches another one in."""
+        generation = self.store_dir.reader()
+        if generation.path.name in self._corrupt:
+            raise GenerationCorrupt(f"generation {generation.path.name} was found corrupt by an earlier read")
+        return generation
+
+    def note_storage_error(self, error: BaseException) -> None:
+        """Remember a corruption RocksDB reported while reading the current generation. Its cached
+        blocks could still answer some reads, and a lookup that meets the damage may find nothing
+        rather than fail, so that every later read is refused the same way (a 503), not answered
+        in part or with a 404."""
+        if isinstance(error, RuntimeError) and str(error).startswith("Corruption"):
+            target = self.store_dir.current_target()
+            if target:
+                self._corrupt.add(target.rsplit("/", 1)[-1])
 
     def store(self) -> pyoxigraph.Store | RemoteReader:
         """The graph to read: the embedded store, or a reader over the remote one."""

@@ -117,6 +117,8 @@ def handle_storage_error(error: Exception) -> Response:
     if not is_storage_error(error):
         raise error
     atlas = current_app.extensions.get("atlas")
+    if atlas is not None:
+        atlas.note_storage_error(error)
     store = getattr(atlas, "store_dir", None)
     target = store.current_target() if store else None
     generation = target.rsplit("/", 1)[-1] if target else "unknown"

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from atlas_graph.server.app import create_app
+from atlas_graph.server.service import AtlasConfig
 from atlas_graph.store.generations import StoreDir
 from support.commands import ATLAS_GRAPH_SCRIPT, clean_environment
 from support.hardening import TOKEN, Server, process_tree
@@ -175,14 +177,16 @@ def test_check_finds_damage_that_keeps_file_sizes(tmp_path, corpora):
 
 def test_a_storage_error_during_a_request_is_a_503(tmp_path, corpora):
     records, _ = corpora
-    server = Server(tmp_path)
+    # Queries on the disk store (a copy of the graph held in memory would answer them unharmed),
+    # and one worker: the one whose query met the damage answers the request after it.
+    server = Server(tmp_path, "--query-memory-mb", "0", "--workers", "1")
     assert atlas_graph("load", records, "--store", server.store, "--base-uri", server.base, "-q").returncode == 0
     generation = Path(StoreDir(server.store).current_target()).name
     with server:
         for victim in (server.store / "generations" / generation / "oxigraph").glob("*.sst"):
             os.truncate(victim, 100)  # damaged after the start-up check
         for target in ("/sparql?query=" + "SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D",
-                       "/data/partnership/synth_000001"):
+                       "/data/partnership/SYNTH-21-000001"):
             reply = server.get(target, {"Accept": "text/plain"})
             assert reply.status == 503, (target, reply.status, reply.text)
             assert f"a storage error on generation {generation}" in reply.text
@@ -190,6 +194,29 @@ def test_a_storage_error_during_a_request_is_a_503(tmp_path, corpora):
             assert str(server.store) not in reply.text  # the server's paths stay in its log
     log = server.log.read_text()
     assert f"storage error on generation {generation}" in log
+
+
+def test_a_generation_found_corrupt_is_refused_on_every_later_read(tmp_path, corpora):
+    """Once one read met the damage, even what cached blocks or rendered bodies could still
+    answer is a 503: a damaged generation is not served in part."""
+    records, _ = corpora
+    store = tmp_path / "store"
+    assert atlas_graph("load", records, "--store", store, "--base-uri", "http://example.org/", "-q").returncode == 0
+    generation = Path(StoreDir(store).current_target()).name
+    app = create_app(AtlasConfig(store=store, base_uri="http://example.org/", query_memory_mib=0))
+    client = app.test_client()
+    page = "/data/partnership/SYNTH-21-000001"
+    assert client.get(page, headers={"Accept": "text/turtle"}).status_code == 200  # kept rendered
+    for victim in (store / "generations" / generation / "oxigraph").glob("*.sst"):
+        os.truncate(victim, 100)
+    # a query process opens the generation afresh, and meets the damage
+    query = client.get("/sparql", query_string={"query": PARTNERSHIPS}, headers={"Accept": "text/plain"})
+    assert query.status_code == 503 and "Corruption" not in query.text
+    for target in (page, "/", "/sparql?query=ASK%7B%7D"):
+        reply = client.get(target, headers={"Accept": "text/turtle"})
+        assert reply.status_code == 503, (target, reply.status_code)
+        assert f"a storage error on generation {generation}" in reply.text
+        assert reply.headers.get("Retry-After")
 
 
 def alive(pid: int, started: str) -> bool:
