@@ -41,7 +41,12 @@ class Graph:
         """One dict per row (unbound variables left out)."""
         results = self.store.query(PREFIXES + query, use_default_graph_as_union=True)
         names = [v.value for v in results.variables]
-        return [{name: row[name] for name in names if row[name] is not None} for row in results]
+        return [{name: value for name, value in zip(names, row, strict=True) if value is not None} for row in results]
+
+    def rows(self, query: str) -> list[tuple[Term | None, ...]]:
+        """One tuple per row, its values in the order of the query's variables (None: unbound):
+        cheaper than :meth:`select` for the many rows of the selection table."""
+        return [tuple(row) for row in self.store.query(PREFIXES + query, use_default_graph_as_union=True)]
 
     def path_of(self, iri: str) -> str:
         """The part of one of our IRIs after ``B id/`` (another IRI is its own path)."""

@@ -127,7 +127,7 @@ def build_table(graph: Graph) -> Table:
     path = graph.path_of
 
     def pairs(pattern: str) -> list[tuple[str, object]]:
-        return [(r["s"].value, r["o"]) for r in graph.select(f"SELECT DISTINCT ?s ?o WHERE {{ {pattern} }}")]
+        return [(s.value, o) for s, o in graph.rows(f"SELECT DISTINCT ?s ?o WHERE {{ {pattern} }}")]
 
     def first(pattern: str) -> dict[str, str]:
         found: dict[str, str] = {}
