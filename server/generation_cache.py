@@ -13,7 +13,9 @@ Every value the server keeps per generation is in one of these, one per applicat
 ``app.extensions``, made by the blueprint that uses it: rendered ``/data`` bodies and labels
 (:mod:`.linked_data.routes`), the site's lists and counts (:mod:`.site.data`) and its search
 index (:mod:`.site.search`). What a worker should compute before its first request asks for it
-(the site's selection table) is listed under ``app.extensions[WARM_UP]`` and run by :func:`warm_up`.
+(the site's selection table) is listed under ``app.extensions[WARM_UP]``, what it must have
+started before it takes a request at all (its query processes) under ``app.extensions[START]``;
+:func:`warm_up` runs both.
 """
 
 from __future__ import annotations
@@ -27,21 +29,26 @@ from typing import Generic, TypeVar
 Value = TypeVar("Value")
 #: Where an app lists the functions (no arguments, run in its app context) that fill its caches.
 WARM_UP = "atlas.warm_up"
+#: Where an app lists the functions (the same kind) that start what its first request needs
+#: started; each bounds its own wait.
+START = "atlas.start"
 
 
 def warm_up(app) -> None:
-    """Run ``app``'s warm-up functions in a background thread of this process (a freshly forked
-    worker): requests are served meanwhile, and one that needs a value being computed waits for it.
-    A failure is reported and left to the first request to meet again."""
-    def run() -> None:
+    """Run ``app``'s start functions, then its warm-up functions in a background thread of this
+    process (a freshly forked worker): requests are served meanwhile, and one that needs a value
+    being computed waits for it. A failure is reported and left to the first request to meet again."""
+    def run(functions) -> None:
         with app.app_context():
-            for function in app.extensions.get(WARM_UP, []):
+            for function in functions:
                 try:
                     function()
                 except Exception as error:  # reported; the first request that needs it meets it again
                     print(f"atlas-graph: warm-up {function.__qualname__} failed: {error}", file=sys.stderr)
                     app.extensions["atlas"].note_storage_error(error)
-    threading.Thread(target=run, name="atlas-warm-up", daemon=True).start()
+    run(app.extensions.get(START, []))
+    threading.Thread(target=run, args=(app.extensions.get(WARM_UP, []),), name="atlas-warm-up",
+                     daemon=True).start()
 
 
 class GenerationCache(Generic[Value]):

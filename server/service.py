@@ -90,13 +90,26 @@ class AtlasService:
         return _query_pool(self.config.query_processes).run(str(generation.path / "oxigraph"), query, dataset, wish,
                                                             limits, base_iri, self._snapshot_source(generation))
 
+    def start_queries(self, wait: float) -> int:
+        """Start this worker's query processes on the current generation, waiting up to ``wait``
+        seconds, and its holder's load of the union graph, if it fits (not waited for). Returns
+        how many query processes are ready (none on a remote store, which needs none)."""
+        if self._remote_queries:
+            return 0
+        generation = self.generation()
+        return _query_pool(self.config.query_processes).start(str(generation.path / "oxigraph"),
+                                                              self._snapshot_source(generation), wait)
+
     def prepare_queries(self, wait: float = 0) -> None:
         """Start holding the current generation's union graph in memory, if it fits, and wait up
-        to ``wait`` seconds for it to be loaded."""
+        to ``wait`` seconds for it to be loaded; once it is, the idle query processes become
+        forks of the holder."""
         if not self._remote_queries:
             generation = self.generation()
-            _query_pool(self.config.query_processes).snapshot(str(generation.path / "oxigraph"),
-                                                              self._snapshot_source(generation), wait)
+            pool = _query_pool(self.config.query_processes)
+            store_path, dump_path = str(generation.path / "oxigraph"), self._snapshot_source(generation)
+            if pool.snapshot(store_path, dump_path, wait) is not None:
+                pool.start(store_path, dump_path, wait)
 
     def _snapshot_source(self, generation: Generation) -> str | None:
         """The dump to hold ``generation``'s union graph in memory from, when it fits the budget."""

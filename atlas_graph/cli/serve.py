@@ -219,7 +219,7 @@ def _gunicorn(app, args: argparse.Namespace) -> None:
                 "timeout": int(args.query_timeout) + 30,
                 "graceful_timeout": 10,
                 "accesslog": "-",
-                "post_worker_init": _warm_up,  # each worker fills its caches before it is asked to
+                "post_worker_init": _warm_up,  # each worker starts its query processes, then fills its caches
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

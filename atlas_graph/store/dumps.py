@@ -90,10 +90,10 @@ def write_dumps(store: ox.Store, folder: Path, content: BinaryIO | None = None) 
         context = multiprocessing.get_context("forkserver")
         receiver, sender = context.Pipe(duplex=False)
         results = Path(checkpoint)
-        children = [context.Process(target=_in_child, args=(_write_triples, results, (
+        children = [context.Process(target=run_in_child, args=(_write_triples, results, (
             snapshot, folder / NT_DUMP, folder / TTL_DUMP, receiver, results)))]
         if content is None:
-            children.append(context.Process(target=_in_child, args=(
+            children.append(context.Process(target=run_in_child, args=(
                 _write_nquads, results, (snapshot, folder / NQ_DUMP, sender, results))))
         for child in children:
             child.start()
@@ -103,16 +103,7 @@ def write_dumps(store: ox.Store, folder: Path, content: BinaryIO | None = None) 
         sender.close()
         for child in children:
             child.join()
-        failed = [child.name for child in children if child.exitcode != 0]
-        storage_failure = results / STORAGE_FAILURE
-        if storage_failure.exists():  # a full disk, say: the caller reports it in one line
-            code, message, filename = json.loads(storage_failure.read_text())
-            raise OSError(code, message, filename)
-        for child in children:  # no room even for the file: the status is the errno
-            if child.exitcode in STORAGE_ERRNOS:
-                raise OSError(child.exitcode, os.strerror(child.exitcode), str(folder))
-        if failed:
-            raise RuntimeError(f"writing the dumps failed in {', '.join(failed)} (see its error above)")
+        raise_child_failure(children, results, folder, "writing the dumps")
         quads = json.loads((results / "nquads.json").read_text())
         counts = TripleCounts(**json.loads((results / "triples.json").read_text()))
     lines = {NQ_DUMP: quads, NT_DUMP: counts.triples, TTL_DUMP: counts.triples}
@@ -127,11 +118,11 @@ STORAGE_FAILURE = "storage-failure.json"
 STORAGE_ERRNOS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO)
 
 
-def _in_child(target, results: Path, args: tuple) -> None:
-    """Run a dump writer in its child process. A storage error (no space, the file-size limit,
-    an I/O error) is handed to the parent in ``results`` and the child exits with its errno as
-    status, without a traceback: the parent tells what failed in one line. Anything else is a bug, and
-    keeps its traceback."""
+def run_in_child(target, results: Path, args: tuple) -> None:
+    """Run a writer in its child process (``target(*args)``). A storage error (no space, the
+    file-size limit, an I/O error) is handed to the parent in ``results`` and the child exits
+    with its errno as status, without a traceback: the parent tells what failed in one line
+    (:func:`raise_child_failure`). Anything else is a bug, and keeps its traceback."""
     try:
         target(*args)
     except Exception as error:
@@ -144,6 +135,21 @@ def _in_child(target, results: Path, args: tuple) -> None:
         except OSError:
             pass  # no room even for that: the parent still sees the exit status
         os._exit(code if code in STORAGE_ERRNOS else 1)
+
+
+def raise_child_failure(children: list, results: Path, folder: Path, what: str) -> None:
+    """Raise what went wrong in the ended ``children`` (:func:`run_in_child`), if anything: the
+    storage error one of them met, as OSError, else RuntimeError naming them."""
+    storage_failure = results / STORAGE_FAILURE
+    if storage_failure.exists():  # a full disk, say: the caller reports it in one line
+        code, message, filename = json.loads(storage_failure.read_text())
+        raise OSError(code, message, filename)
+    for child in children:  # no room even for the file: the status is the errno
+        if child.exitcode in STORAGE_ERRNOS:
+            raise OSError(child.exitcode, os.strerror(child.exitcode), str(folder))
+    failed = [child.name for child in children if child.exitcode != 0]
+    if failed:
+        raise RuntimeError(f"{what} failed in {', '.join(failed)} (see its error above)")
 
 
 @contextmanager

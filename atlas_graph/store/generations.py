@@ -10,7 +10,8 @@
         records.json                      what the loader needs: each record's source, hash, mentions
         stats.json                        counts for VoID and the catalog, dump sizes and checksums
         dumps/                            atlas.nt.gz, atlas.ttl.gz, atlas.nq.gz
-        files.json                        each database file's size and sha256, once it is closed
+        site/                             the site's data: aggregates, search index, selection table
+        files.json                        each database and site file's size and sha256, once closed
       generations/000006/                 the previous one (``keep``: 2 generations by default)
       generations/000005.damaged/         set aside by ``check --rollback``, never used again
       lock                                held by the one writer
@@ -22,7 +23,8 @@ read-only and reopen when ``current`` moves. So a load killed at any moment leav
 it was, and readers never see half a change. A write that fails (no space, an I/O error) removes
 its new generation and raises :class:`StoreWriteFailed`, naming what it was writing and where.
 
-A generation never changes once current, so ``files.json`` describes its database for good:
+A generation never changes once current, so ``files.json`` describes its database and its site
+files for good:
 :func:`quick_problems` compares the files' sizes with it (cheap: what ``serve`` does before it
 takes requests), :mod:`atlas_graph.store.integrity` their checksums, counts and dumps.
 """
@@ -46,6 +48,7 @@ import pyoxigraph
 
 DEFAULT_KEEP = 2  # generations kept: the current one and the previous one, to roll back to
 FILES = "files.json"
+SITE_DIR = "site"  # the site's data of a generation (atlas_graph.store.site), listed in files.json
 DAMAGED = ".damaged"  # the suffix of a generation set aside by a rollback
 _NOT_DATABASE_FILES = ("LOCK", "LOG")  # RocksDB's lock and info log: not the data (LOG.old.* neither)
 
@@ -185,10 +188,13 @@ def file_sha256(path: Path) -> str:
 
 
 def write_file_list(generation: Path) -> None:
-    """``files.json``: each file of the generation's (closed) database, its size and sha256."""
-    files = {path.name: {"bytes": path.stat().st_size, "sha256": file_sha256(path)}
-             for path in _database_files(generation / "oxigraph")}
-    write_json(generation / FILES, {"files": files})
+    """``files.json``: each file of the generation's (closed) database and of its site data,
+    its size and sha256."""
+    def listed(paths: Iterator[Path]) -> dict:
+        return {path.name: {"bytes": path.stat().st_size, "sha256": file_sha256(path)} for path in paths}
+    site = generation / SITE_DIR
+    write_json(generation / FILES, {"files": listed(_database_files(generation / "oxigraph")),
+                                    "site": listed(sorted(site.iterdir()) if site.is_dir() else iter(()))})
 
 
 def quick_problems(generation: Path) -> list[str]:
@@ -209,15 +215,15 @@ def quick_problems(generation: Path) -> list[str]:
             documents[name] = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError) as error:
             problems.append(f"{name} cannot be read ({error})")
-    database = generation / "oxigraph"
-    for name, expected in documents.get(FILES, {}).get("files", {}).items():
-        try:
-            size = (database / name).stat().st_size
-        except OSError:
-            problems.append(f"oxigraph/{name} is missing")
-            continue
-        if size != expected["bytes"]:
-            problems.append(f"oxigraph/{name} has {size} bytes, {expected['bytes']} were written")
+    for section, folder in (("files", "oxigraph"), ("site", SITE_DIR)):
+        for name, expected in documents.get(FILES, {}).get(section, {}).items():
+            try:
+                size = (generation / folder / name).stat().st_size
+            except OSError:
+                problems.append(f"{folder}/{name} is missing")
+                continue
+            if size != expected["bytes"]:
+                problems.append(f"{folder}/{name} has {size} bytes, {expected['bytes']} were written")
     for dump in documents.get("stats.json", {}).get("dumps", []):
         path = generation / "dumps" / dump["name"]
         try:

@@ -1,7 +1,7 @@
 """Whether a store's generations are intact, and going back to the newest intact one.
 
 A generation never changes once it is current, so what was written about it is the reference:
-``files.json`` (each database file's size and sha256), ``stats.json`` (the number of quads the
+``files.json`` (each database and site file's size and sha256), ``stats.json`` (the number of quads the
 N-Quads dump holds, the number of named graphs, each dump's size and sha256). Checking a
 generation reads all of it: every database file and dump is hashed, and the database is opened
 and scanned from end to end, since RocksDB finds a damaged block only when it reads it.
@@ -15,7 +15,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from atlas_graph.store.dumps import NQ_DUMP
-from atlas_graph.store.generations import FILES, StoreDamaged, StoreDir, file_sha256, quick_problems, read_json
+from atlas_graph.store.generations import (
+    FILES,
+    SITE_DIR,
+    StoreDamaged,
+    StoreDir,
+    file_sha256,
+    quick_problems,
+    read_json,
+)
 
 
 @dataclass(frozen=True)
@@ -35,10 +43,11 @@ def check_generation(path: Path) -> tuple[list[str], int | None]:
     problems = quick_problems(path)
     if problems:  # files missing or of the wrong size: reading further only repeats it
         return problems, None
-    files = read_json(path / FILES).get("files", {})
-    for name, expected in files.items():
-        if file_sha256(path / "oxigraph" / name) != expected["sha256"]:
-            problems.append(f"oxigraph/{name} does not have the checksum it was written with")
+    listed = read_json(path / FILES)
+    for section, folder in (("files", "oxigraph"), ("site", SITE_DIR)):
+        for name, expected in listed.get(section, {}).items():
+            if file_sha256(path / folder / name) != expected["sha256"]:
+                problems.append(f"{folder}/{name} does not have the checksum it was written with")
     stats = read_json(path / "stats.json")
     for dump in stats.get("dumps", []):
         if file_sha256(path / "dumps" / dump["name"]) != dump["sha256"]:

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
-from atlas_graph.server.site.selection import Place, Row
+from atlas_graph.store.site.selection_table import Place, Row
 
 COLUMNS = ("uri", "title", "signature_year", "start_year", "end_date", "status", "form", "themes",
            "french_partners", "french_insee_codes", "foreign_partners", "foreign_geonames_ids", "countries",

@@ -18,6 +18,7 @@ from atlas_graph.server.site import exports
 from atlas_graph.server.site import search as full_text
 from atlas_graph.server.site import selection as faceted
 from atlas_graph.server.site.i18n import language, translate
+from atlas_graph.store.site.graph import sort_key
 
 blueprint = Blueprint("site", __name__)
 PAGE_SIZE = 50
@@ -261,7 +262,7 @@ def map_page() -> Response:
         for place in {p.iri: p for p in (*row.french, *row.foreign)}.values():
             counts[place.iri] = counts.get(place.iri, 0) + 1
             places[place.iri] = place
-    ranked = sorted(places.values(), key=lambda p: (-counts[p.iri], site_data.sort_key(p.label)))
+    ranked = sorted(places.values(), key=lambda p: (-counts[p.iri], sort_key(p.label)))
     links = Links(faceted.Selection(selection.filters))
     return html("map.html", selection=selection, links=links, chips=_chips(selection, rows, table, links),
                 total=len(rows), places=ranked[:MAP_LIST_LIMIT],

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import os
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -21,7 +22,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 
 from atlas_graph import vocabulary
 from atlas_graph.formats import JSON_LD, N_TRIPLES, RDF_XML, RESULTS_FORMATS, SERVED_SERIALIZATIONS, TURTLE, acceptable
-from atlas_graph.server.generation_cache import WARM_UP
+from atlas_graph.server.generation_cache import START, WARM_UP
 from atlas_graph.server.http.errors import RETRY_AFTER, HttpError
 from atlas_graph.server.http.graph_response import negotiated_type, serialize
 from atlas_graph.server.sparql.examples import EXAMPLES
@@ -38,16 +39,26 @@ blueprint = Blueprint("sparql", __name__)
 
 @blueprint.record_once
 def _prepare_queries(state) -> None:
+    state.app.extensions.setdefault(START, []).append(start_queries)
     state.app.extensions.setdefault(WARM_UP, []).append(prepare_queries)
 
 
+def start_queries() -> None:
+    """Start this worker's query processes before it takes its first request (and its holder's
+    load of the union graph, which goes on in the background)."""
+    ready = current_app.extensions["atlas"].start_queries(wait=QUERY_START_WAIT)
+    if ready:
+        print(f"atlas-graph: process {os.getpid()} started {ready} query processes", file=sys.stderr, flush=True)
+
+
 def prepare_queries() -> None:
-    """Start this worker's holder of the union graph before its first query needs it, and see
-    it loaded (the log says so; a warm-up runs beside the requests, which never wait for it)."""
+    """See this worker's holder of the union graph loaded, and its query processes forks of it
+    (the log says so; a warm-up runs beside the requests, which never wait for it)."""
     current_app.extensions["atlas"].prepare_queries(wait=HOLDER_LOAD_WAIT)
 
 CHUNK = 64 * 1024
 HOLDER_LOAD_WAIT = 600.0  # seconds the warm-up waits to see the union graph loaded in memory
+QUERY_START_WAIT = 10.0  # seconds a new worker waits at most for its query processes, before it serves
 #: The vendored query editor (``make install``); without it the query page is a plain form.
 YASGUI = Path(__file__).parents[1] / "static" / "vendor" / "yasgui" / "yasgui.min.js"
 #: The service description's serializations, the first being the default; browsers get the query page.

@@ -11,6 +11,8 @@ one message; a larger one spills to a file in the pool's spool folder, which the
 to the client. The parent names that file in the job, so that it can delete it when it kills
 the child.
 
+A server worker starts its query processes, each with the current generation's store open,
+before it takes its first request (:meth:`QueryPool.start`), so that no query waits for one.
 Children start from a forkserver, never from a fork of the (multi-threaded) server process.
 Each watches the server process that owns it and ends when it has gone, even mid-query: so a
 worker that gunicorn kills after its graceful timeout leaves no query running.
@@ -65,6 +67,13 @@ class Job:
     small_result: int
 
 
+@dataclass(frozen=True)
+class Open:
+    """Not a query: open the store at ``store_path`` (a query process started ahead of its queries)."""
+
+    store_path: str
+
+
 def _exit_with_owner(*owners: int) -> None:
     """End this process once the server process that owns it has ended (or its holder, the
     other of ``owners``), whatever this one is doing: a query running in Oxigraph reads no pipe
@@ -115,7 +124,7 @@ def _serve(conn, open_store) -> None:
     stores: dict[str, Any] = {}
     while True:
         try:
-            job: Job = conn.recv()
+            job: Job | Open = conn.recv()
         except EOFError:
             return
         try:
@@ -123,6 +132,8 @@ def _serve(conn, open_store) -> None:
                 stores.clear()  # a new generation: let the old handle go
                 stores[job.store_path] = open_store(job.store_path)
                 conn.send(("opened", None))
+            if isinstance(job, Open):
+                continue
             answer = answer_query(stores[job.store_path], job.query, job.dataset, job.wish, job.limits,
                                   job.base_iri, job.spill, job.small_result)
             conn.send(("ok", answer))
@@ -314,6 +325,57 @@ class QueryPool:
             if held is None and dump_path is not None:
                 self._snapshot = held = _Snapshot(self._context, store_path, dump_path)
         return held if held is not None and held.ready(wait) else None
+
+    def start(self, store_path: str, dump_path: str | None, wait: float) -> int:
+        """Start the query processes not started yet, each with ``store_path`` open, rather than
+        at the first queries: forks of the holder when it is ready (an idle process that reads
+        the disk is replaced then), else on disk; ``dump_path`` as for :meth:`run`. Waits up to
+        ``wait`` seconds in all; returns how many query processes are idle and ready."""
+        deadline = time.monotonic() + wait
+        snapshot = self.snapshot(store_path, None)  # a holder ready already; a new one starts below
+        ready = []
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if worker.snapshot is snapshot and worker.store_path == store_path:
+                ready.append(worker)
+            else:
+                self._retire(worker)
+        for worker in ready:
+            self._idle.put(worker)
+        opening = []  # all of them open the store at once
+        while True:
+            with self._lock:
+                if self._started >= self.size:
+                    break
+                self._started += 1
+            try:
+                worker = self._start(snapshot)
+                worker.conn.send(Open(store_path))
+            except BaseException:
+                with self._lock:
+                    self._started -= 1
+                raise
+            opening.append(worker)
+        for worker in opening:
+            if self._opened(worker, deadline - time.monotonic()):
+                worker.store_path = store_path
+                self._idle.put(worker)
+                ready.append(worker)
+            else:
+                self._retire(worker)
+        self.snapshot(store_path, dump_path)  # its load goes on in the background
+        return len(ready)
+
+    @staticmethod
+    def _opened(worker: _Worker, wait: float) -> bool:
+        """Whether ``worker`` said, within ``wait`` seconds, that it opened the store it was sent."""
+        try:
+            return worker.conn.poll(max(wait, 0)) and worker.conn.recv() == ("opened", None)
+        except (EOFError, OSError):
+            return False
 
     def _acquire(self, snapshot: _Snapshot | None) -> _Worker:
         while True:

@@ -92,7 +92,7 @@ def test_a_load_into_a_store_over_the_limit_fails_with_status_3_and_changes_noth
     assert atlas_graph("load", records, "--store", store, "-q").returncode == 0
     before = listing(store)
     loaded = atlas_graph("load", more, "--store", store, "-q", file_size_limit=limit)
-    _assert_failed_cleanly(loaded, "(the database|the spool of parsed records|the dumps and statistics)",
+    _assert_failed_cleanly(loaded, "(the database|the spool of parsed records|the dumps, statistics and site data)",
                            store / "generations")
     assert listing(store) == before  # the same files, of the same sizes: no partial generation
     assert atlas_graph("check", "--store", store).returncode == 0

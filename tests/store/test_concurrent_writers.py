@@ -154,7 +154,9 @@ def test_a_load_and_updates_interleaved_keep_both(tmp_path, corpora):
     with server:
         loading = start_load(corpora["large"], server.store, "--base-uri", server.base)
         number = 0
-        while loading.poll() is None or number < 3:  # updates before, during and after the load's switch
+        deadline = time.monotonic() + 300
+        # updates before, during and after the load's switch, until three have gone through
+        while (loading.poll() is None or len(inserted) < 3) and time.monotonic() < deadline:
             subject = f"{INSERTED}/{number}"
             reply = update(server, f"INSERT DATA {{ GRAPH <{subject}> {{ <{subject}> a <{INSERTED}> }} }}")
             assert reply.status in (204, 503), reply.text  # 503: the load held the lock

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from atlas_graph.server.site import exports
-from atlas_graph.server.site.selection import Place, Row
+from atlas_graph.store.site.selection_table import Place, Row
 
 
 def place(n: int, french: bool, located: bool = True) -> Place:

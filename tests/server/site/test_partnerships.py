@@ -16,6 +16,9 @@ from openpyxl import load_workbook
 
 from atlas_graph.server.site import selection as faceted
 from atlas_graph.server.site.i18n import MESSAGES
+from atlas_graph.store.generations import SITE_DIR
+from atlas_graph.store.site.build import TABLE_FILE
+from atlas_graph.store.site.selection_table import table_from_json, table_to_json
 from support.html_tree import parse_html
 from support.link_triples import explore_server
 
@@ -338,11 +341,10 @@ def test_a_map_whose_files_are_missing_says_so(tmp_path):
             assert not doc.find("div", id="map")
 
 
-def test_the_table_is_written_once_into_the_generation_and_read_back_whole(server):
-    get(server, "/partnerships")
-    written = json.loads((server.store / "current" / faceted.TABLE_FILE).read_text("utf-8"))
-    table = faceted.table_from_json(written)
+def test_the_table_is_written_into_the_generation_at_load_and_read_back_whole(server):
+    written = json.loads((server.store / "current" / SITE_DIR / TABLE_FILE).read_text("utf-8"))
+    table = table_from_json(written)
     assert len(table.rows) == sparql_count(server, {})
-    assert faceted.table_from_json(faceted.table_to_json(table)) == table
+    assert table_from_json(table_to_json(table)) == table
     bressuire = next(p for r in table.rows for p in r.french if p.path == "collectivity/fr/bressuire")
     assert bressuire.departments == {"79"} and bressuire.regions == {"75"} and bressuire.located
