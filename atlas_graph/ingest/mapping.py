@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Protocol
 
 from rdflib import Literal, URIRef
 from rdflib import namespace as rdflib_namespaces
@@ -77,8 +78,12 @@ def _year(year: int) -> Literal:
 def _decimal(value: Decimal) -> Literal:
     """An xsd:decimal in its canonical XSD 1.0 form ("19300.0", "1500.5"): rdflib writes Turtle
     decimals with a point, so any other form would make the .ttl and .nt outputs differ."""
+    return Literal(_decimal_text(value), datatype=XSD.decimal)
+
+
+def _decimal_text(value: Decimal) -> str:
     text = format(value.normalize(), "f")
-    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+    return text if "." in text else text + ".0"
 
 
 def map_record(record: Record, uris: URIs, include_contacts: bool = False) -> MappedRecord:
@@ -225,9 +230,12 @@ def _personal_data(record: Record, me: URIRef, uris: URIs, add) -> None:
 canonical_label = preferred_spelling
 
 
-def entity_triples(mentions: Iterable[Mention], uris: URIs, linker: Linker | None = None) -> list[Triple]:
+def entity_triples(mentions: Iterable[Mention], uris: URIs, linker: Linker | None = None,
+                   terms: Terms | None = None, links: list[Link] | None = None) -> list[Triple]:
     """The shared entities graph, from the mentions of all records; with ``linker``, the
-    links of its collectivities and countries too (see :func:`link_triples`)."""
+    links of its collectivities and countries too (see :func:`link_triples`): their terms
+    built by ``terms`` (rdflib's by default; :class:`atlas_graph.oxi.OxTerms` for a graph only
+    Oxigraph reads), and every entity's links appended to ``links`` when it is given."""
     spellings: dict[str, Counter] = defaultdict(Counter)
     first: dict[str, Mention] = {}
     for mention in mentions:
@@ -242,7 +250,10 @@ def entity_triples(mentions: Iterable[Mention], uris: URIs, linker: Linker | Non
         labels = spellings[uri]
         entity = entity_of(uri, mention.kind, mention.country, labels) if linker else None
         if entity is not None:
-            triples.extend(link_triples(node, linker.links(entity), uris, areas))
+            found = linker.links(entity)
+            triples.extend(link_triples(node, found, uris, areas, terms))
+            if links is not None:
+                links.extend(found)
         if mention.kind == "country":
             triples.extend(_country(node, mention.country, labels))
             continue
@@ -297,52 +308,98 @@ class _Areas:
     """The codes of the départements and régions the links point to: only their nodes are written."""
 
     def __init__(self) -> None:
-        self.departments: set[str] = set()
-        self.regions: set[str] = set()
+        self.departments: dict[str, URIRef] = {}  # code → node: each built once
+        self.regions: dict[str, URIRef] = {}
 
     def department(self, code: str, uris: URIs) -> URIRef:
-        self.departments.add(code)
-        return uris.department(code)
+        node = self.departments.get(code)
+        if node is None:
+            node = self.departments[code] = uris.department(code)
+        return node
 
     def region(self, code: str, uris: URIs) -> URIRef:
-        self.regions.add(code)
-        return uris.region(code)
+        node = self.regions.get(code)
+        if node is None:
+            node = self.regions[code] = uris.region(code)
+        return node
 
 
-def link_triples(node: URIRef, links: Iterable[Link], uris: URIs, areas: _Areas) -> list[Triple]:
+class Terms(Protocol):
+    """How link triples' terms are built: rdflib's (:class:`RdflibTerms`) or pyoxigraph's
+    (:class:`atlas_graph.oxi.OxTerms`)."""
+
+    def iri(self, value: str): ...
+
+    def literal(self, text: str, datatype: str | None = None, language: str | None = None): ...
+
+
+class RdflibTerms:
+    @staticmethod
+    def iri(value: str) -> URIRef:
+        return value if type(value) is URIRef else URIRef(value)
+
+    @staticmethod
+    def literal(text: str, datatype: str | None = None, language: str | None = None) -> Literal:
+        return Literal(text, datatype=datatype, lang=language)
+
+
+class _LinkTerms:
+    """The predicates and classes of the link triples, as one kind of terms, built once."""
+
+    def __init__(self, terms: Terms) -> None:
+        iri = terms.iri
+        self.insee_code, self.siren = iri(ATLAS.inseeCode), iri(ATLAS.siren)
+        self.department, self.region = iri(ATLAS.department), iri(ATLAS.region)
+        self.is_replaced_by, self.exact_match = iri(DCTERMS.isReplacedBy), iri(SKOS.exactMatch)
+        self.lat, self.long, self.type = iri(WGS84.lat), iri(WGS84.long), iri(RDF.type)
+        self.has_geometry, self.geometry, self.as_wkt = iri(GEO.hasGeometry), iri(GEO.Geometry), iri(GEO.asWKT)
+
+
+@cache
+def _link_terms(terms: Terms) -> _LinkTerms:
+    return _LinkTerms(terms)
+
+
+def link_triples(node: URIRef, links: Iterable[Link], uris: URIs, areas: _Areas,
+                 terms: Terms | None = None) -> list[Triple]:
     """The triples of an entity's links (docs/data-model.md, "Links"); none for a name that is
-    not linked (ambiguous, not found, wrong kind, blocked)."""
+    not linked (ambiguous, not found, wrong kind, blocked). ``terms``: see :func:`entity_triples`."""
+    terms = terms or RdflibTerms
+    iri, literal, t = terms.iri, terms.literal, _link_terms(terms)
     triples: list[Triple] = []
     add = triples.append
+    me = None
     for target in (link.target for link in links if link.linked):
+        if me is None:
+            me = iri(node)
         if isinstance(target, Commune):
-            add((node, ATLAS.inseeCode, Literal(target.code)))
+            add((me, t.insee_code, literal(target.code)))
             if target.siren:
-                add((node, ATLAS.siren, Literal(target.siren)))
-            add((node, ATLAS.department, areas.department(target.department, uris)))
-            add((node, ATLAS.region, areas.region(target.region, uris)))
+                add((me, t.siren, literal(target.siren)))
+            add((me, t.department, iri(areas.department(target.department, uris))))
+            add((me, t.region, iri(areas.region(target.region, uris))))
         elif isinstance(target, Department):
-            add((node, ATLAS.inseeCode, Literal(target.code)))
-            add((node, ATLAS.department, areas.department(target.code, uris)))
-            add((node, ATLAS.region, areas.region(target.region, uris)))
+            add((me, t.insee_code, literal(target.code)))
+            add((me, t.department, iri(areas.department(target.code, uris))))
+            add((me, t.region, iri(areas.region(target.region, uris))))
         elif isinstance(target, Region):
-            add((node, ATLAS.inseeCode, Literal(target.code)))
+            add((me, t.insee_code, literal(target.code)))
             if target.replaced_by:
-                add((node, DCTERMS.isReplacedBy, areas.region(target.replaced_by, uris)))
-            add((node, ATLAS.region, areas.region(target.replaced_by or target.code, uris)))
+                add((me, t.is_replaced_by, iri(areas.region(target.replaced_by, uris))))
+            add((me, t.region, iri(areas.region(target.replaced_by or target.code, uris))))
         elif isinstance(target, Epci):
-            add((node, ATLAS.siren, Literal(target.siren)))
+            add((me, t.siren, literal(target.siren)))
         elif isinstance(target, Place):
-            latitude, longitude = _decimal(target.latitude), _decimal(target.longitude)
-            add((node, SKOS.exactMatch, URIRef(target.uri)))
-            add((node, WGS84.lat, latitude))
-            add((node, WGS84.long, longitude))
-            geometry = uris.geometry(node)
-            add((node, GEO.hasGeometry, geometry))
-            add((geometry, RDF.type, GEO.Geometry))
-            add((geometry, GEO.asWKT, Literal(f"POINT({longitude} {latitude})", datatype=GEO.wktLiteral)))
+            latitude, longitude = _decimal_text(target.latitude), _decimal_text(target.longitude)
+            add((me, t.exact_match, iri(target.uri)))
+            add((me, t.lat, literal(latitude, XSD.decimal)))
+            add((me, t.long, literal(longitude, XSD.decimal)))
+            geometry = iri(uris.geometry(node))
+            add((me, t.has_geometry, geometry))
+            add((geometry, t.type, t.geometry))
+            add((geometry, t.as_wkt, literal(f"POINT({longitude} {latitude})", GEO.wktLiteral)))
         elif isinstance(target, GeoCountry):
-            add((node, SKOS.exactMatch, URIRef(target.uri)))
+            add((me, t.exact_match, iri(target.uri)))
     return triples
 
 

@@ -178,7 +178,12 @@ def entities(mentions: Iterable[Mention]) -> list[Entity]:
         spellings[mention.uri][mention.label] += 1
         first.setdefault(mention.uri, mention)
     found = [entity_of(uri, first[uri].kind, first[uri].country, spellings[uri]) for uri in first]
-    return sorted((e for e in found if e is not None), key=lambda e: (e.country, e.kind is not Kind.COUNTRY, e.uri))
+    return sorted((e for e in found if e is not None), key=entity_order)
+
+
+def entity_order(entity: Entity) -> tuple:
+    """The order of :func:`entities`: by country, the country itself first, then by URI."""
+    return entity.country, entity.kind is not Kind.COUNTRY, entity.uri
 
 
 def preferred_spelling(spellings: Counter) -> str:

@@ -9,6 +9,7 @@ included, so an interrupted load leaves the store as it was.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import multiprocessing
@@ -17,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain
@@ -27,9 +29,9 @@ import pyoxigraph as ox
 
 from atlas_graph.ingest.mapping import entity_triples
 from atlas_graph.ingest.pipeline import RecordIds, convert_files, shared_entities
-from atlas_graph.link.reconcile import Link, Linker, entities
+from atlas_graph.link.reconcile import Link, Linker, entity_order
 from atlas_graph.model import Mention, Problem
-from atlas_graph.oxi import quads
+from atlas_graph.oxi import OxTerms, quads
 from atlas_graph.store.bookkeeping import RECORDS_FILE, MentionTable, StoredRecord, read_records, write_records
 from atlas_graph.store.finalize import finalize
 from atlas_graph.store.generations import DEFAULT_KEEP, StoreDir, writing
@@ -434,17 +436,38 @@ def _entities_in_child(records_file: Path, uris: URIs, linker: Linker | None) ->
     process: the computation's memory (large at Atlas scale) is given back to the system
     before the bulk load."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as child:
-        return child.submit(_entities_nquads, str(records_file), uris.base, linker).result()
+        future = child.submit(_entities_nquads, str(records_file), uris.base, linker)
+        with _gc_paused():  # the result is unpickled (by the executor's thread) meanwhile
+            return future.result()
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection meanwhile: building or unpickling a few hundred thousand
+    objects that are all kept (terms, triples, links: no cycles among them) sets off
+    collections that each walk all of them again, for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _entities_nquads(records_file: str, base: str, linker: Linker | None) -> tuple[bytes, list[Link]]:
+    with _gc_paused():
+        return _entities_graph(records_file, base, linker)
+
+
+def _entities_graph(records_file: str, base: str, linker: Linker | None) -> tuple[bytes, list[Link]]:
     uris = URIs(base)
     records = read_records(Path(records_file), MentionTable())
-    def mentions():  # twice over the records, never all the mentions in memory at once
-        return (Mention(*m) for r in records.values() for m in r.mentions)
-
+    mentions = (Mention(*m) for r in records.values() for m in r.mentions)  # never all in memory at once
+    links: list[Link] = []
     graph = ox.Store()
-    graph.extend(quads(entity_triples(mentions(), uris, linker), uris.entities_graph()))
-    links = linker.link_all(entities(mentions())) if linker else []  # each entity was linked just above
+    # The link triples are built as Oxigraph terms: only the store below reads them.
+    graph.extend(quads(entity_triples(mentions, uris, linker, OxTerms, links), uris.entities_graph()))
+    links.sort(key=lambda link: entity_order(link.entity))  # as the report lists them; stable
     return _as_stored(graph, uris.entities_graph()), links
 
