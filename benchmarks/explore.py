@@ -3,10 +3,10 @@ records; ``python -m benchmarks.explore --store DIR`` alone): p95 of ``/partners
 or two filters, of the full-selection CSV export and of the map's GeoJSON, each over a fresh
 server so that the first requests after start count.
 
-Two starts are measured: *cold*, the generation without its selection table (the first request
-builds it from the graph and writes it), and *warm*, the table already written (what every start
-after the first sees). The filters are picked from the store: its largest country, theme, status
-and form, a range of years, a word of the titles, and a région when the store has link triples.
+Two fresh starts are measured, one after the other: the generation carries its selection table
+(written by ``load``), so every start reads the same file and the second shows the spread. The
+filters are picked from the store: its largest country, theme, status and form, a range of years,
+a word of the titles, and a région when the store has link triples.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from .processes import free_port, server, wait_for_200
 ATLAS = [sys.executable, "-m", "atlas_graph"]
 TARGETS = {"partnerships": 0.2, "csv": 2.0, "geojson": 0.5}
 ROUNDS = 3
+STARTS = ("first", "second")
 
 
 def fetch(port: int, target: str) -> float:
@@ -67,10 +68,7 @@ def route_mix(port: int) -> list[str]:
 
 def measure(store: Path, workers: int, log=print) -> dict:
     results = {}
-    table = store / "current" / "selection-table.json"
-    for start in ("cold", "warm"):
-        if start == "cold":
-            table.unlink(missing_ok=True)
+    for start in STARTS:
         port = free_port()
         command = [*ATLAS, "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port),
                    "--workers", str(workers)]

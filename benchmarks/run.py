@@ -311,7 +311,7 @@ def render(results: dict, machine: dict) -> str:
             if "explore" not in r:
                 return "—"
             return " / ".join(f"{r['explore'][start][key] * 1000:,.0f} ms" + _mark(
-                None if target is None else r["explore"][start][key] <= target) for start in ("cold", "warm"))
+                None if target is None else r["explore"][start][key] <= target) for start in explore.STARTS)
         return cell
 
     def site_routes(moment: str):
@@ -339,14 +339,14 @@ def render(results: dict, machine: dict) -> str:
 
     row("load test: 32 clients, site mix + SPARQL, 60 s, on gunicorn", loaded,
         "no 5xx, p99 ≤ 1 s, memory flat, at 12k")
-    row("/partnerships, one or two filters, p95 incl. first request (cold / warm start)",
+    row("/partnerships, one or two filters, p95 incl. first request (two fresh starts)",
         explored("partnerships_p95", explore.TARGETS["partnerships"]), "≤ 200 ms at 12k")
-    row("… its first request after start (cold / warm start)", explored("first"))
-    row("full-selection CSV export, p95 (cold / warm start)", explored("csv_p95", explore.TARGETS["csv"]),
+    row("… its first request after start (two fresh starts)", explored("first"))
+    row("full-selection CSV export, p95 (two fresh starts)", explored("csv_p95", explore.TARGETS["csv"]),
         "≤ 2 s at 12k")
-    row("map data: full-selection GeoJSON, p95 (cold / warm start)",
+    row("map data: full-selection GeoJSON, p95 (two fresh starts)",
         explored("geojson_p95", explore.TARGETS["geojson"]), "≤ 500 ms at 12k")
-    row("full-selection XLSX export, slowest of 2 (cold / warm start)", explored("xlsx_max"))
+    row("full-selection XLSX export, slowest of 2 (two fresh starts)", explored("xlsx_max"))
 
     detail = ["", "Query mix, p50 / p95 in ms (HTTP: `POST /sparql`, JSON results; raw: `Store.query` + "
               "JSON serialisation in the benchmark process, on an in-memory store loaded from the N-Triples dump; "
