@@ -127,10 +127,9 @@ class AtlasService:
         return generation
 
     def note_storage_error(self, error: BaseException) -> None:
-        """Remember a corruption RocksDB reported while reading the current generation. Its cached
-        blocks could still answer some reads, and a lookup that meets the damage may find nothing
-        rather than fail, so that every later read is refused the same way (a 503), not answered
-        in part or with a 404."""
+        """Remember a corruption RocksDB reported while reading the current generation: its
+        cached blocks and rendered responses could still answer some reads, so every later read
+        is refused the same way (a 503) rather than the generation being served in part."""
         if isinstance(error, RuntimeError) and str(error).startswith("Corruption"):
             target = self.store_dir.current_target()
             if target:
