@@ -149,10 +149,10 @@ def server(command: list[str], env: dict | None = None, log: Path | None = None)
 
 
 def wait_for_holders(log: Path, workers: int, deadline: float) -> float:
-    """When each of a server's ``workers`` said (in ``log``) that it holds the union graph in
+    """When each of a server's ``workers`` said (in ``log``) that it queries the union graph in
     memory (perf_counter). Bounded by ``deadline``."""
     while time.perf_counter() < deadline:
-        if log.read_text(errors="replace").count("holds the union graph in memory") >= workers:
+        if log.read_text(errors="replace").count("queries the union graph in memory") >= workers:
             return time.perf_counter()
         time.sleep(0.2)
-    raise RuntimeError(f"the server's workers did not all hold the union graph in memory: see {log}")
+    raise RuntimeError(f"the server's workers did not all query the union graph in memory: see {log}")

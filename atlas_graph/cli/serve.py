@@ -101,7 +101,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--query-memory-mb", type=float, metavar="MIB",
                         default=os.environ.get("ATLAS_QUERY_MEMORY_MB", "512"),
                         help="hold the union graph in memory for SPARQL queries when it fits in this many MiB "
-                             "per worker (default: $ATLAS_QUERY_MEMORY_MB or 512; 0: queries read the store on disk)")
+                             "(one copy, shared by the workers; default: $ATLAS_QUERY_MEMORY_MB or 512; "
+                             "0: queries read the store on disk)")
     parser.add_argument("--workers", type=int, default=min(4, 2 * (os.cpu_count() or 1)),
                         help="worker processes (default: 2 per core, at most 4)")
     parser.add_argument("--include-contacts", action="store_true",

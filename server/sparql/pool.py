@@ -17,23 +17,29 @@ Children start from a forkserver, never from a fork of the (multi-threaded) serv
 Each watches the server process that owns it and ends when it has gone, even mid-query: so a
 worker that gunicorn kills after its graceful timeout leaves no query running.
 
-The read-optimised path: given a generation's N-Triples dump, the pool starts a *holder*, a
-process that loads the union default graph into an in-memory store (one per server process,
-whatever its number of query processes), and, once it is loaded, its query processes are forks
-of the holder: they share its memory page for page, and are killed at their deadline like the
-others. Until the holder is ready, or when it fails, queries read the store on disk; a query
-that names graphs always does (:class:`~.execution.UnionSnapshot`). A new generation gets a
-new holder, and the old one goes with its query processes.
+The read-optimised path: given a generation's N-Triples dump, the pool connects to that
+generation's *holder* (:mod:`.holder`), a process that loads the union default graph into an
+in-memory store, or starts it when none runs yet: one per generation on this machine, shared by
+every server process that queries it (so one copy in memory, however many workers), found by
+a Unix socket named after the generation's files. Once it is loaded, the query processes are
+forks of the holder: they share its memory page for page, and are killed at their deadline like
+the others. Until the holder is ready, or when it fails, queries read the store on disk; a
+query that names graphs always does (:class:`~.execution.UnionSnapshot`). A new generation gets
+a new holder; the old one ends once no server process is connected to it.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import itertools
 import multiprocessing
 import os
 import queue
 import shutil
 import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -49,6 +55,7 @@ from atlas_graph.server.sparql.results import QueryTimeout
 
 _PRELOAD = ["atlas_graph.server.sparql.execution", "pyoxigraph"]
 OWNER_CHECK = 0.5  # seconds between a query process's checks that its server process still runs
+HOLDER_START_WAIT = 30.0  # seconds a server process waits for a holder it started to listen
 
 
 class PoolBusy(Exception):
@@ -74,14 +81,14 @@ class Open:
     store_path: str
 
 
-def _exit_with_owner(*owners: int) -> None:
-    """End this process once the server process that owns it has ended (or its holder, the
-    other of ``owners``), whatever this one is doing: a query running in Oxigraph reads no pipe
-    (it releases the GIL, so this thread runs meanwhile). Its parent is the forkserver, which
-    outlives the owner as long as any of its children does, so the parent's death is no signal."""
+def _exit_with_owner(owner: int) -> None:
+    """End this process once the server process that owns it has ended, whatever this one is
+    doing: a query running in Oxigraph reads no pipe (it releases the GIL, so this thread runs
+    meanwhile). Its parent is the forkserver or a holder, which outlive the owner, so the
+    parent's death is no signal."""
 
     def watch() -> None:
-        while all(_running(owner) for owner in owners):
+        while _running(owner):
             time.sleep(OWNER_CHECK)
         os._exit(1)
 
@@ -141,47 +148,6 @@ def _serve(conn, open_store) -> None:
             conn.send(("error", _portable(error)))
 
 
-def _hold(conn, dump_path: str, store_path: str, owner: int) -> None:
-    """A holder: load the union default graph from ``dump_path``, say "ready", then fork a query
-    process for each connection ``conn`` hands over, and answer with its pid."""
-    _exit_with_owner(owner)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # its query processes are reaped as they end
-    import gzip
-
-    import pyoxigraph
-
-    from atlas_graph.server.sparql.execution import UnionSnapshot
-
-    try:
-        memory = pyoxigraph.Store()
-        with gzip.open(dump_path) as dump:
-            memory.bulk_load(dump, pyoxigraph.RdfFormat.N_TRIPLES)
-    except (OSError, ValueError, SyntaxError) as error:
-        conn.send(("failed", f"{dump_path}: {error}"))
-        return
-    conn.send(("ready", len(memory)))
-    snapshot, holder = UnionSnapshot(memory, store_path), os.getpid()
-
-    def open_store(path: str):
-        return snapshot if path == store_path else _open_on_disk(path)
-
-    while True:
-        try:
-            handle = reduction.recv_handle(conn)
-        except (EOFError, OSError):
-            return
-        pid = os.fork()
-        if pid == 0:  # the query process: the holder's memory, its own pipe
-            try:
-                conn.close()
-                _exit_with_owner(owner, holder)
-                _serve(Connection(handle), open_store)
-            finally:
-                os._exit(0)
-        os.close(handle)
-        conn.send(pid)
-
-
 def _portable(error: Exception) -> tuple:
     return type(error).__module__, type(error).__qualname__, error.args, dict(vars(error))
 
@@ -222,7 +188,7 @@ class _Worker:
         if self.process is not None:
             self.process.kill()
             self.process.join(5)
-        else:  # a fork of a holder, which reaps it
+        else:  # a fork of a holder: reaped by the holder, or by init once the holder has ended
             try:
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -234,29 +200,39 @@ class _Worker:
 
 
 class _Snapshot:
-    """A holder process (:func:`_hold`) of one generation, seen from the server."""
+    """The holder (:mod:`.holder`) of one generation's union graph, seen from one server process:
+    the holder of that generation if one runs on this machine, else one it starts."""
 
-    def __init__(self, context, store_path: str, dump_path: str):
+    def __init__(self, store_path: str, dump_path: str):
         self.store_path = store_path
-        self.conn, child_conn = context.Pipe()
-        self.process = context.Process(target=_hold, args=(child_conn, dump_path, store_path, os.getpid()),
-                                       daemon=True)
-        self.process.start()
-        child_conn.close()
         self.state = "loading"  # then "ready", or "failed"
         self.workers = 0  # its query processes alive (the pool's to count, under its lock)
         self.retired = False  # a newer generation has its own holder
         self._lock = threading.Lock()
         self._loaded = threading.Event()
-        threading.Thread(target=self._await_load, name="atlas-holder-load", daemon=True).start()
+        self.conn: Connection | None = None
+        self.process: subprocess.Popen | None = None  # the holder, when this process started it
+        threading.Thread(target=self._connect, args=(dump_path,), name="atlas-holder-load", daemon=True).start()
 
-    def _await_load(self) -> None:
+    def _connect(self, dump_path: str) -> None:
+        """Connect to the holder (started if need be), then wait for its load; in the background,
+        so that a worker starting never waits for it."""
         try:
-            status, detail = self.conn.recv()
+            conn, self.process = _connect_or_start(self.store_path, dump_path)
+        except OSError as error:
+            self._loaded_as("failed", str(error))
+            return
+        with self._lock:
+            self.conn, retired = conn, self.retired
+        try:
+            status, detail = conn.recv() if not retired else ("failed", "")
         except (EOFError, OSError):
             status, detail = "failed", "the holder process ended"
+        self._loaded_as(status, detail)
+
+    def _loaded_as(self, status: str, detail) -> None:
         if status == "ready":
-            print(f"atlas-graph: process {os.getpid()} holds the union graph in memory for queries "
+            print(f"atlas-graph: process {os.getpid()} queries the union graph in memory "
                   f"({detail:,} triples)", file=sys.stderr, flush=True)
         elif not self.retired:
             print(f"atlas-graph: queries read the store on disk: {detail}", file=sys.stderr, flush=True)
@@ -273,7 +249,8 @@ class _Snapshot:
         mine, theirs = multiprocessing.Pipe()
         try:
             with self._lock:
-                reduction.send_handle(self.conn, theirs.fileno(), self.process.pid)
+                self.conn.send(os.getpid())  # the process it watches, and ends with
+                reduction.send_handle(self.conn, theirs.fileno(), 0)  # (no pid needed on Unix)
                 if not self.conn.poll(wait):
                     raise OSError("the holder process did not answer")
                 pid = self.conn.recv()
@@ -286,11 +263,65 @@ class _Snapshot:
         return _Worker(mine, pid, snapshot=self)
 
     def close(self) -> None:
-        self.retired = True
-        self.process.kill()
-        self.process.join(5)
-        self._loaded.wait(5)  # its reader has met the end of the pipe
-        self.conn.close()
+        """Let the holder go: it ends once no server process is connected to it."""
+        with self._lock:
+            self.retired = True
+            conn = self.conn
+        if conn is not None:
+            try:
+                socket.socket(fileno=os.dup(conn.fileno())).shutdown(socket.SHUT_RDWR)  # wakes the reader
+            except OSError:
+                pass
+        if self._loaded.wait(5) and conn is None:
+            conn = self.conn  # connected meanwhile
+        if conn is not None:
+            conn.close()
+
+
+def _connect_or_start(store_path: str, dump_path: str) -> tuple[Connection, subprocess.Popen | None]:
+    """A connection to the holder of ``dump_path``'s union graph, and its process when this one
+    started it. Under a lock file, so that two server processes never start two holders."""
+    folder = _holders_dir()
+    name = hashlib.sha256(f"{os.path.realpath(store_path)}\0{os.path.realpath(dump_path)}".encode()).hexdigest()[:24]
+    address = os.path.join(folder, f"{name}.sock")
+    with open(os.path.join(folder, f"{name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _connect(address), None
+        except (FileNotFoundError, ConnectionRefusedError):
+            pass  # none, or one that ended without removing its socket
+        try:
+            os.unlink(address)
+        except FileNotFoundError:
+            pass
+        process = subprocess.Popen([sys.executable, "-m", "atlas_graph.server.sparql.holder", address, dump_path,
+                                    store_path, str(os.getpid())])
+        deadline = time.monotonic() + HOLDER_START_WAIT
+        while True:
+            try:
+                return _connect(address), process
+            except (FileNotFoundError, ConnectionRefusedError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    raise OSError(f"the holder process did not start (exit status {process.poll()})") from None
+                time.sleep(0.01)
+
+
+def _connect(address: str) -> Connection:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(address)
+    except OSError:
+        sock.close()
+        raise
+    return Connection(sock.detach())
+
+
+def _holders_dir() -> str:
+    """Where the holders of this user listen (one socket and one lock file per generation)."""
+    folder = os.path.join(tempfile.gettempdir(), f"atlas-graph-holders-{os.getuid()}")
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    return folder
 
 
 class QueryPool:
@@ -323,7 +354,7 @@ class QueryPool:
                     held.close()
                 self._snapshot = held = None
             if held is None and dump_path is not None:
-                self._snapshot = held = _Snapshot(self._context, store_path, dump_path)
+                self._snapshot = held = _Snapshot(store_path, dump_path)
         return held if held is not None and held.ready(wait) else None
 
     def start(self, store_path: str, dump_path: str | None, wait: float) -> int:

@@ -1,7 +1,7 @@
 """The read-optimised query path: the union graph held in memory by a holder process whose
 forks run the queries. The same answers as the store on disk (the example queries, on a
-synthetic store), still killed at their deadline, one holder per generation, and the store on
-disk whenever the copy cannot be used."""
+synthetic store), still killed at their deadline, one holder per generation shared by the
+server's processes, and the store on disk whenever the copy cannot be used."""
 
 from __future__ import annotations
 
@@ -124,10 +124,29 @@ def test_a_new_generation_gets_its_own_holder_and_the_old_one_ends(store, tmp_pa
         count = answer(pool, str(tmp_path / "oxigraph"), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", str(empty))
         assert json.loads(count)["results"]["bindings"][0]["n"]["value"] == "1"  # the new copy answered
         assert second is not first
-        first.process.join(10)
-        assert not first.process.is_alive()  # its last query process retired, it ended
+        assert first.process.wait(10) == 0  # no process needs it now: it ended
     finally:
         pool.close()
+
+
+def test_the_server_processes_on_one_generation_share_its_holder(store):
+    """Two pools stand for two workers of a server: one holder, one copy of the union graph in
+    memory; it serves the other when one goes, and ends when both have gone."""
+    store_path, dump_path = store
+    first, second = QueryPool(1), QueryPool(1)
+    try:
+        started = held(first, store_path, dump_path)
+        joined = held(second, store_path, dump_path)
+        assert started.process is not None and joined.process is None  # the second one started none
+        first.close()
+        assert started.process.poll() is None  # the second still uses it
+        answer(second, store_path, "ASK {}", dump_path)
+        assert joined.workers == 1  # a fork of the shared holder answered
+        second.close()
+        assert started.process.wait(10) == 0
+    finally:
+        first.close()
+        second.close()
 
 
 def test_without_a_usable_dump_queries_read_the_store_on_disk(store, tmp_path, capfd):
