@@ -19,7 +19,7 @@ from atlas_graph.store.site.graph import Graph, sort_key
 WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 GEONAMES = "https://sws.geonames.org/"
 #: The version of the JSON form: a file of another one is not read (the server builds again).
-TABLE_VERSION = 1
+TABLE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,8 @@ def table_to_json(source: Table) -> dict:
                                place.longitude, place.insee, place.geonames, sorted(place.departments),
                                sorted(place.regions)])
     rows = [[r.iri, r.path, r.title, r.year, r.start, r.end, r.status, r.form, list(r.themes), sorted(r.theme_closure),
-             [places[p.iri] for p in r.french], [places[p.iri] for p in r.foreign], sorted(r.funders), str(r.funding)]
+             [places[p.iri] for p in r.french], [places[p.iri] for p in r.foreign], sorted(r.funders), str(r.funding),
+             *_derived_to_json(r)]
             for r in source.rows]
     return {"version": TABLE_VERSION, "places": listed, "rows": rows, "labels": source.labels,
             "theme_parents": source.theme_parents}
@@ -117,10 +118,26 @@ def table_from_json(data: dict) -> Table | None:
     if data.get("version") != TABLE_VERSION:
         return None
     places = [Place(*fields[:9], frozenset(fields[9]), frozenset(fields[10])) for fields in data["places"]]
-    rows = [Row(*fields[:8], tuple(fields[8]), frozenset(fields[9]), tuple(places[i] for i in fields[10]),
-                tuple(places[i] for i in fields[11]), frozenset(fields[12]), Decimal(fields[13]))
-            for fields in data["rows"]]
+    rows = []
+    for fields in data["rows"]:
+        row = Row(*fields[:8], tuple(fields[8]), frozenset(fields[9]), tuple(places[i] for i in fields[10]),
+                  tuple(places[i] for i in fields[11]), frozenset(fields[12]), Decimal(fields[13]))
+        _derived_from_json(row, fields[14:])
+        rows.append(row)
     return Table(rows, data["labels"], data["theme_parents"])
+
+
+def _derived_to_json(row: Row) -> list:
+    """What a row derives from its other fields and every request reads (its title as it sorts,
+    its départements and régions), written with it so that a worker does not compute it again."""
+    return [row.title_key[0], sorted(row.departments), sorted(row.regions)]
+
+
+def _derived_from_json(row: Row, fields: list) -> None:
+    sort_title, departments, regions = fields
+    # a cached_property keeps its value in the instance's __dict__, frozen dataclass or not
+    row.__dict__.update(title_key=(sort_title, row.iri), departments=frozenset(departments),
+                        regions=frozenset(regions))
 
 
 def build_table(graph: Graph) -> Table:

@@ -18,6 +18,7 @@ from atlas_graph.server.site import selection as faceted
 from atlas_graph.server.site.i18n import MESSAGES
 from atlas_graph.store.generations import SITE_DIR
 from atlas_graph.store.site.build import TABLE_FILE
+from atlas_graph.store.site.graph import sort_key
 from atlas_graph.store.site.selection_table import table_from_json, table_to_json
 from support.html_tree import parse_html
 from support.link_triples import explore_server
@@ -346,5 +347,9 @@ def test_the_table_is_written_into_the_generation_at_load_and_read_back_whole(se
     table = table_from_json(written)
     assert len(table.rows) == sparql_count(server, {})
     assert table_from_json(table_to_json(table)) == table
+    for row in table.rows:  # what the file carries of what a row derives: as derived again
+        assert row.title_key == (sort_key(row.title), row.iri)
+        assert row.departments == frozenset().union(*(p.departments for p in row.french))
+        assert row.regions == frozenset().union(*(p.regions for p in row.french))
     bressuire = next(p for r in table.rows for p in r.french if p.path == "collectivity/fr/bressuire")
     assert bressuire.departments == {"79"} and bressuire.regions == {"75"} and bressuire.located
