@@ -9,9 +9,11 @@ generation's index (:mod:`..generation_cache`).
 
 from __future__ import annotations
 
+import heapq
 import re
 import sqlite3
 import threading
+from collections import defaultdict
 from dataclasses import dataclass
 
 from flask import current_app
@@ -43,25 +45,26 @@ class Group:
 
 
 def search(text: str) -> list[Group]:
-    """The resources matching every word of ``text`` (words as prefixes), grouped by kind."""
+    """The resources matching every word of ``text`` (words as prefixes), grouped by kind, the
+    best first. One pass over the matches counts and ranks every group (a common word matches
+    most of the index); only the partnerships shown get their snippet."""
     match = match_expression(text)
     if match is None:
         return []
     connection = _index()
-    groups = []
+    found: dict[str, list[tuple[float, str, str, int]]] = defaultdict(list)
     with _lock:
-        for kind in GROUPS:
-            total = connection.execute("SELECT count(*) FROM docs WHERE docs MATCH ? AND kind = ?",
-                                       (match, kind)).fetchone()[0]
-            if not total:
-                continue
-            rows = connection.execute(
-                "SELECT path, label, snippet(docs, 3, '', '', '…', 24) FROM docs "
-                "WHERE docs MATCH ? AND kind = ? ORDER BY bm25(docs, 0, 0, 10, 1), label LIMIT ?",
-                (match, kind, PER_GROUP)).fetchall()
-            groups.append(Group(kind, [Hit(path, label, snippet if kind == "partnership" and snippet else None)
-                                       for path, label, snippet in rows], total))
-    return groups
+        for rowid, kind, path, label, score in connection.execute(
+                "SELECT rowid, kind, path, label, bm25(docs, 0, 0, 10, 1) FROM docs WHERE docs MATCH ?", (match,)):
+            found[kind].append((score, label, path, rowid))
+        best = {kind: heapq.nsmallest(PER_GROUP, found[kind]) for kind in GROUPS if found.get(kind)}
+        shown = [rowid for *_, rowid in best.get("partnership", [])]
+        snippets = dict(connection.execute(
+            "SELECT rowid, snippet(docs, 3, '', '', '…', 24) FROM docs "
+            f"WHERE docs MATCH ? AND rowid IN ({', '.join('?' * len(shown))})", (match, *shown))) if shown else {}
+    return [Group(kind, [Hit(path, label, snippets.get(rowid) or None) for _, label, path, rowid in rows],
+                  len(found[kind]))
+            for kind, rows in best.items()]
 
 
 def matching_paths(text: str, kind: str) -> frozenset[str]:
