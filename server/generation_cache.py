@@ -13,7 +13,8 @@ Every value the server keeps per generation is in one of these, one per applicat
 ``app.extensions``, made by the blueprint that uses it: rendered ``/data`` bodies and labels
 (:mod:`.linked_data.routes`), the site's lists and counts (:mod:`.site.data`) and its search
 index (:mod:`.site.search`). What a worker should compute before its first request asks for it
-(the site's selection table) is listed under ``app.extensions[WARM_UP]``, what it must have
+(the site's aggregates, search index and selection table, the union graph in memory) is listed
+under ``app.extensions[WARM_UP]``, what it must have
 started before it takes a request at all (its query processes) under ``app.extensions[START]``;
 :func:`warm_up` runs both.
 """
@@ -35,20 +36,22 @@ START = "atlas.start"
 
 
 def warm_up(app) -> None:
-    """Run ``app``'s start functions, then its warm-up functions in a background thread of this
-    process (a freshly forked worker): requests are served meanwhile, and one that needs a value
-    being computed waits for it. A failure is reported and left to the first request to meet again."""
-    def run(functions) -> None:
+    """Run ``app``'s start functions, then each of its warm-up functions in a background thread
+    of its own, in this process (a freshly forked worker): requests are served meanwhile, one
+    that needs a value being computed waits for it, and a warm-up that waits (for the union graph
+    in memory) delays none of the others. A failure is reported and left to the first request to
+    meet again."""
+    def run(function) -> None:
         with app.app_context():
-            for function in functions:
-                try:
-                    function()
-                except Exception as error:  # reported; the first request that needs it meets it again
-                    print(f"atlas-graph: warm-up {function.__qualname__} failed: {error}", file=sys.stderr)
-                    app.extensions["atlas"].note_storage_error(error)
-    run(app.extensions.get(START, []))
-    threading.Thread(target=run, args=(app.extensions.get(WARM_UP, []),), name="atlas-warm-up",
-                     daemon=True).start()
+            try:
+                function()
+            except Exception as error:  # reported; the first request that needs it meets it again
+                print(f"atlas-graph: warm-up {function.__qualname__} failed: {error}", file=sys.stderr)
+                app.extensions["atlas"].note_storage_error(error)
+    for function in app.extensions.get(START, []):
+        run(function)
+    for function in app.extensions.get(WARM_UP, []):
+        threading.Thread(target=run, args=(function,), name=f"atlas-warm-up-{function.__name__}", daemon=True).start()
 
 
 class GenerationCache(Generic[Value]):

@@ -124,6 +124,12 @@ def _written() -> Aggregates | None:
     return cached("aggregates", read)[0]
 
 
+def warm_up() -> None:
+    """Read the current generation's aggregates file, if it has one: what a new worker does
+    before its first page asks for it (:func:`atlas_graph.server.generation_cache.warm_up`)."""
+    _written()
+
+
 def _aggregate(name: str, compute: Callable[[Graph], object]):
     """One of the aggregates: from the current generation's file, else computed from the graph."""
     def find():

@@ -28,7 +28,7 @@ PAGE_SIZE = 50
 def _make_caches(state) -> None:
     state.app.extensions.setdefault(site_data.CACHE, GenerationCache(site_data.CACHED_RESULTS))
     state.app.extensions.setdefault(full_text.CACHE, GenerationCache(1))
-    state.app.extensions.setdefault(WARM_UP, []).append(faceted.warm_up)
+    state.app.extensions.setdefault(WARM_UP, []).extend([site_data.warm_up, full_text.warm_up, faceted.warm_up])
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,11 @@ _recent_matches: dict[tuple[str, str, str], frozenset[str]] = {}
 RECENT_MATCHES = 32
 
 
+def warm_up() -> None:
+    """Open the current generation's index: what a new worker does before its first search."""
+    _index()
+
+
 def _index() -> sqlite3.Connection:
     """The current generation's index: its file, opened read-only, else built in memory."""
     generation = site_data.generation()
