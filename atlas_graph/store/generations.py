@@ -39,7 +39,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,9 +165,16 @@ def read_json(path: Path) -> dict:
 
 def write_json(path: Path, data: dict) -> None:
     """Write JSON durably: a temporary file, fsync, then rename."""
+    write_lines(path, [json.dumps(data, ensure_ascii=False, separators=(",", ":"))])
+
+
+def write_lines(path: Path, lines: Iterable[str]) -> None:
+    """Write ``lines`` (each without its newline) durably: a temporary file, fsync, then rename."""
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+        for line in lines:
+            out.write(line)
+            out.write("\n")
         out.flush()
         os.fsync(out.fileno())
     os.replace(tmp, path)

@@ -4,7 +4,7 @@ One narrow interface: a :class:`Selection` (the filters of a URL, read by :func:
 the selected :class:`Row` s (:func:`select`) and the facet counts (:func:`facets`) come out.
 Everything a filter, a facet or an export needs is in one :class:`Table` per store generation
 (:mod:`atlas_graph.store.site.selection_table`), read from the generation's
-``site/selection-table.json``, written before it was switched in (else built from the graph in
+``site/selection-table.jsonl``, written before it was switched in (else built from the graph in
 each worker's memory, never written), and kept in the site's per-generation cache; filtering and
 counting are then plain Python over it.
 
@@ -25,7 +25,6 @@ to these patterns):
 from __future__ import annotations
 
 import heapq
-import json
 import re
 import threading
 from collections import Counter
@@ -38,7 +37,7 @@ from atlas_graph.server.site import search as full_text
 from atlas_graph.server.site.i18n import LANGUAGES
 from atlas_graph.store.site.build import TABLE_FILE
 from atlas_graph.store.site.graph import sort_key
-from atlas_graph.store.site.selection_table import Row, Table, build_table, table_from_json
+from atlas_graph.store.site.selection_table import Row, Table, build_table, table_from_lines
 
 #: The filters, in the order pages show them; ``from`` and ``to`` are the signature years.
 FILTERS = ("q", "country", "region", "department", "theme", "status", "form", "funder", "partner", "from", "to")
@@ -165,8 +164,9 @@ def _read_or_build() -> Table:
     path = site_data.site_file(TABLE_FILE)
     if path is not None:
         try:
-            found = table_from_json(json.loads(path.read_text("utf-8")))
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            with path.open(encoding="utf-8") as lines:
+                found = table_from_lines(lines)
+        except (OSError, ValueError, KeyError, TypeError, IndexError, StopIteration):
             found = None  # unreadable: built again, in memory
         if found is not None:
             return found

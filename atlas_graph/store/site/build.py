@@ -21,15 +21,15 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from atlas_graph.store.dumps import raise_child_failure, run_in_child
-from atlas_graph.store.generations import SITE_DIR, Generation, write_json
+from atlas_graph.store.generations import SITE_DIR, Generation, write_json, write_lines
 from atlas_graph.store.site.aggregates import aggregates_to_json, compute_aggregates
 from atlas_graph.store.site.graph import Graph
 from atlas_graph.store.site.search_index import write_index
-from atlas_graph.store.site.selection_table import build_table, table_to_json
+from atlas_graph.store.site.selection_table import build_table, table_to_lines
 
 AGGREGATES_FILE = "aggregates.json"
 INDEX_FILE = "search.sqlite"
-TABLE_FILE = "selection-table.json"
+TABLE_FILE = "selection-table.jsonl"
 SITE_FILES = (AGGREGATES_FILE, INDEX_FILE, TABLE_FILE)
 #: Content up to this many bytes of N-Quads is loaded into memory for the build; a larger one is
 #: read from the database on disk, so that a large store does not need its size in memory.
@@ -40,7 +40,7 @@ def write_site_data(graph: Graph, folder: Path) -> None:
     """The site files of ``graph`` into ``folder`` (made if needed), each synced to disk."""
     folder.mkdir(parents=True, exist_ok=True)
     write_json(folder / AGGREGATES_FILE, aggregates_to_json(compute_aggregates(graph)))
-    write_json(folder / TABLE_FILE, table_to_json(build_table(graph)))
+    write_lines(folder / TABLE_FILE, table_to_lines(build_table(graph)))
     write_index(folder / INDEX_FILE, graph)
     with open(folder / INDEX_FILE, "rb") as index:
         os.fsync(index.fileno())

@@ -1,25 +1,27 @@
 """The table behind the faceted selection of partnerships (``/partnerships``, its exports and
 ``/map``): every partnership as a :class:`Row` with every value a filter, a sort or an export
 reads, and the labels the facets show. Read from a :class:`~.graph.Graph` by a few simple SPARQL
-queries joined here (:func:`build_table`), and its JSON form (what the builder writes, what the
-server reads back).
+queries joined here (:func:`build_table`), and its JSON Lines form (what the builder writes, what
+the server reads back).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
+from itertools import islice
 
 from atlas_graph.store.site.graph import Graph, sort_key
 
 WGS84 = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 GEONAMES = "https://sws.geonames.org/"
-#: The version of the JSON form: a file of another one is not read (the server builds again).
-TABLE_VERSION = 2
+#: The version of the file's form: a file of another one is not read (the server builds again).
+TABLE_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -96,35 +98,49 @@ class Table:
         return found.get(language) or found.get("fr") or found.get("") or next(iter(found.values()), value)
 
 
-def table_to_json(source: Table) -> dict:
-    places: dict[str, int] = {}
-    listed = []
+def table_to_lines(source: Table) -> Iterator[str]:
+    """The table as JSON Lines: a header (the version, the labels, the theme tree, how many
+    places follow), one line per place, then one per row, which names its places by their
+    number. Read back line by line (:func:`table_from_lines`): a worker reading it in the
+    background lets its other threads run between lines, where one JSON document of the whole
+    table would hold the interpreter for the whole parse."""
+    numbers: dict[str, int] = {}
+    places = []
     for row in source.rows:
         for place in (*row.french, *row.foreign):
-            if place.iri not in places:
-                places[place.iri] = len(listed)
-                listed.append([place.iri, place.path, place.label, place.french, place.country, place.latitude,
-                               place.longitude, place.insee, place.geonames, sorted(place.departments),
-                               sorted(place.regions)])
-    rows = [[r.iri, r.path, r.title, r.year, r.start, r.end, r.status, r.form, list(r.themes), sorted(r.theme_closure),
-             [places[p.iri] for p in r.french], [places[p.iri] for p in r.foreign], sorted(r.funders), str(r.funding),
-             *_derived_to_json(r)]
-            for r in source.rows]
-    return {"version": TABLE_VERSION, "places": listed, "rows": rows, "labels": source.labels,
-            "theme_parents": source.theme_parents}
+            if place.iri not in numbers:
+                numbers[place.iri] = len(places)
+                places.append(place)
+    yield _line({"version": TABLE_VERSION, "labels": source.labels, "theme_parents": source.theme_parents,
+                 "places": len(places)})
+    for p in places:
+        yield _line([p.iri, p.path, p.label, p.french, p.country, p.latitude, p.longitude, p.insee, p.geonames,
+                     sorted(p.departments), sorted(p.regions)])
+    for r in source.rows:
+        yield _line([r.iri, r.path, r.title, r.year, r.start, r.end, r.status, r.form, list(r.themes),
+                     sorted(r.theme_closure), [numbers[p.iri] for p in r.french], [numbers[p.iri] for p in r.foreign],
+                     sorted(r.funders), str(r.funding), *_derived_to_json(r)])
 
 
-def table_from_json(data: dict) -> Table | None:
-    if data.get("version") != TABLE_VERSION:
+def _line(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def table_from_lines(lines: Iterable[str]) -> Table | None:
+    """The table :func:`table_to_lines` wrote; None when it is of another version."""
+    lines = iter(lines)
+    header = json.loads(next(lines))
+    if header.get("version") != TABLE_VERSION:
         return None
-    places = [Place(*fields[:9], frozenset(fields[9]), frozenset(fields[10])) for fields in data["places"]]
+    places = [Place(*fields[:9], frozenset(fields[9]), frozenset(fields[10]))
+              for fields in map(json.loads, islice(lines, header["places"]))]
     rows = []
-    for fields in data["rows"]:
+    for fields in map(json.loads, lines):
         row = Row(*fields[:8], tuple(fields[8]), frozenset(fields[9]), tuple(places[i] for i in fields[10]),
                   tuple(places[i] for i in fields[11]), frozenset(fields[12]), Decimal(fields[13]))
         _derived_from_json(row, fields[14:])
         rows.append(row)
-    return Table(rows, data["labels"], data["theme_parents"])
+    return Table(rows, header["labels"], header["theme_parents"])
 
 
 def _derived_to_json(row: Row) -> list:
