@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,7 @@ class AtlasConfig:
 
 
 _pools: dict[tuple[int, int], QueryPool] = {}
+_pools_lock = threading.Lock()  # a worker's start and its warm-ups ask for its pool at once
 
 #: What one triple of the union graph takes in an in-memory Oxigraph store, rounded up from
 #: docs/benchmarks.md ("The query path"): the estimate a store must fit in query_memory_mib by.
@@ -57,9 +59,10 @@ SNAPSHOT_BYTES_PER_TRIPLE = 500
 def _query_pool(size: int) -> QueryPool:
     """The query processes of this server worker (one pool per process, made after the fork)."""
     key = (os.getpid(), size)
-    if key not in _pools:
-        _pools[key] = QueryPool(size)
-    return _pools[key]
+    with _pools_lock:
+        if key not in _pools:
+            _pools[key] = QueryPool(size)
+        return _pools[key]
 
 
 class GenerationCorrupt(OSError):
