@@ -49,6 +49,9 @@ import pyoxigraph
 DEFAULT_KEEP = 2  # generations kept: the current one and the previous one, to roll back to
 FILES = "files.json"
 SITE_DIR = "site"  # the site's data of a generation (atlas_graph.store.site), listed in files.json
+#: The folders, beside the generations, where the site data's build reads a checkpoint of a
+#: generation's database (atlas_graph.store.site.build); a killed writer may leave one.
+SITE_CHECKPOINT_PREFIX = "site-checkpoint-"
 DAMAGED = ".damaged"  # the suffix of a generation set aside by a rollback
 _NOT_DATABASE_FILES = ("LOCK", "LOG")  # RocksDB's lock and info log: not the data (LOG.old.* neither)
 
@@ -429,11 +432,13 @@ class StoreDir:
         _fsync_dir(self.path)
 
     def _remove_abandoned(self) -> None:
-        """Generations newer than current were left by a killed writer: remove them."""
+        """Generations newer than current, and the site data's checkpoints beside them, were left
+        by a killed writer: remove them (this runs under the writer lock, so no writer uses them)."""
         current = self.current_target()
         current_number = int(Path(current).name) if current else 0
         for path in self._generations.iterdir():
-            if path.name.isdigit() and int(path.name) > current_number:
+            newer = path.name.isdigit() and int(path.name) > current_number
+            if newer or path.name.startswith(SITE_CHECKPOINT_PREFIX):
                 shutil.rmtree(path, ignore_errors=True)
 
     def _remove_old(self, keep: int) -> None:

@@ -18,7 +18,7 @@ import pytest
 from rdflib import RDFS, Literal
 
 from atlas_graph.ingest.pipeline import record_files
-from atlas_graph.store.generations import StoreDir
+from atlas_graph.store.generations import SITE_CHECKPOINT_PREFIX, StoreDir
 from atlas_graph.store.loader import load
 from atlas_graph.synth.corpus import MANIFEST_NAME, write_corpus
 from atlas_graph.uris import URIs
@@ -298,3 +298,17 @@ def _assert_dumps_hold_the_store(store: Path) -> None:
     for name, rdf_format in (("atlas.nt.gz", ox.RdfFormat.N_TRIPLES), ("atlas.ttl.gz", ox.RdfFormat.TURTLE)):
         found = [quad.triple for quad in parsed(name, rdf_format)]
         assert len(found) == len(set(found)) and set(found) == triples, name
+
+
+def test_the_next_writer_removes_what_a_killed_writer_left_beside_the_generations(records, tmp_path):
+    """A writer killed mid-load leaves its unfinished generation, and its site data build a
+    checkpoint folder beside the generations: the next writer removes both."""
+    first = _load(records, tmp_path / "store")
+    generations = tmp_path / "store" / "generations"
+    abandoned = generations / f"{int(Path(first.generation).name) + 1:06d}"
+    abandoned.mkdir()
+    (generations / f"{SITE_CHECKPOINT_PREFIX}abc123").mkdir()
+    next(records.glob("*.txt")).unlink()
+    second = _load(records, tmp_path / "store", prune=True)
+    assert second.removed == 1
+    assert sorted(p.name for p in generations.iterdir()) == [Path(first.generation).name, abandoned.name]

@@ -21,7 +21,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from atlas_graph.store.dumps import raise_child_failure, run_in_child
-from atlas_graph.store.generations import SITE_DIR, Generation, write_json, write_lines
+from atlas_graph.store.generations import SITE_CHECKPOINT_PREFIX, SITE_DIR, Generation, write_json, write_lines
 from atlas_graph.store.site.aggregates import aggregates_to_json, compute_aggregates
 from atlas_graph.store.site.graph import Graph
 from atlas_graph.store.site.search_index import write_index
@@ -55,7 +55,7 @@ def build_site_data(generation: Generation, content: BinaryIO | None = None) -> 
     base = generation.state.get("base_uri", "")
     # Never fork (see write_dumps): a forkserver child, handed the content's file descriptor.
     context = multiprocessing.get_context("forkserver")
-    with tempfile.TemporaryDirectory(dir=generation.path.parent, prefix="site-checkpoint-") as checkpoint:
+    with tempfile.TemporaryDirectory(dir=generation.path.parent, prefix=SITE_CHECKPOINT_PREFIX) as checkpoint:
         results = Path(checkpoint)
         if content is not None and os.fstat(content.fileno()).st_size <= IN_MEMORY_CONTENT:
             source = ("content", reduction.DupFd(content.fileno()))
