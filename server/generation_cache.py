@@ -14,9 +14,8 @@ Every value the server keeps per generation is in one of these, one per applicat
 (:mod:`.linked_data.routes`), the site's lists and counts (:mod:`.site.data`) and its search
 index (:mod:`.site.search`). What a worker should compute before its first request asks for it
 (the site's aggregates, search index and selection table, the union graph in memory) is listed
-under ``app.extensions[WARM_UP]``, what it must have
-started before it takes a request at all (its query processes) under ``app.extensions[START]``;
-:func:`warm_up` runs both.
+under ``app.extensions[WARM_UP]``, what it must have started before it takes a request at all
+(its query processes) under ``app.extensions[START]``; :func:`warm_up` runs both.
 """
 
 from __future__ import annotations
