@@ -35,11 +35,12 @@ START = "atlas.start"
 
 
 def warm_up(app) -> None:
-    """Start each of ``app``'s warm-up functions in a background thread of its own, then run its
-    start functions, in this process (a freshly forked worker): the warm-ups go on while the
-    query processes start and, after that, while requests are served; one that needs a value
-    being computed waits for it, and a warm-up that waits (for the union graph in memory) delays
-    none of the others. A failure is reported and left to the first request to meet again."""
+    """Run ``app``'s start functions, then each of its warm-up functions in a background thread
+    of its own, in this process (a freshly forked worker): requests are served meanwhile, one
+    that needs a value being computed waits for it, and a warm-up that waits (for the union graph
+    in memory) delays none of the others. The start functions come first: warm-ups beside them
+    would delay the worker's first request (measured in docs/benchmarks.md). A failure is
+    reported and left to the first request to meet again."""
     def run(function) -> None:
         with app.app_context():
             try:
@@ -47,10 +48,10 @@ def warm_up(app) -> None:
             except Exception as error:  # reported; the first request that needs it meets it again
                 print(f"atlas-graph: warm-up {function.__qualname__} failed: {error}", file=sys.stderr)
                 app.extensions["atlas"].note_storage_error(error)
-    for function in app.extensions.get(WARM_UP, []):
-        threading.Thread(target=run, args=(function,), name=f"atlas-warm-up-{function.__name__}", daemon=True).start()
     for function in app.extensions.get(START, []):
         run(function)
+    for function in app.extensions.get(WARM_UP, []):
+        threading.Thread(target=run, args=(function,), name=f"atlas-warm-up-{function.__name__}", daemon=True).start()
 
 
 class GenerationCache(Generic[Value]):
