@@ -55,7 +55,12 @@ from atlas_graph.server.sparql.results import QueryTimeout
 
 _PRELOAD = ["atlas_graph.server.sparql.execution", "pyoxigraph"]
 OWNER_CHECK = 0.5  # seconds between a query process's checks that its server process still runs
-HOLDER_START_WAIT = 30.0  # seconds a server process waits for a holder it started to listen
+HOLDER_START_WAIT = 30.0
+#: A fork of a holder whose memory of its own passes this many bytes is replaced by a fresh
+#: fork (checked every FORK_CHECK_EVERY queries): otherwise the forks' copies of the shared
+#: graph grow until each holds one.
+FORK_PRIVATE_BUDGET = 64 * 2**20
+FORK_CHECK_EVERY = 16  # seconds a server process waits for a holder it started to listen
 
 
 class PoolBusy(Exception):
@@ -175,6 +180,15 @@ class _Worker:
     def __init__(self, conn: Connection, pid: int, process=None, snapshot: _Snapshot | None = None):
         self.conn, self.pid, self.process, self.snapshot = conn, pid, process, snapshot
         self.store_path: str | None = None  # the store its child has open, once it said so
+        self.jobs = 0  # queries answered
+
+    def private_bytes(self) -> int:
+        """The memory this process does not share (0 when that cannot be read)."""
+        try:
+            with open(f"/proc/{self.pid}/smaps_rollup") as rollup:
+                return 1024 * sum(int(line.split()[1]) for line in rollup if line.startswith("Private_"))
+        except (OSError, ValueError, IndexError):
+            return 0
 
     @classmethod
     def start(cls, context) -> _Worker:
@@ -327,10 +341,12 @@ def _holders_dir() -> str:
 class QueryPool:
     """At most ``size`` queries at once, each in its own killable process."""
 
-    def __init__(self, size: int, wait_for_worker: float = 30.0, small_result: int = SMALL_RESULT):
+    def __init__(self, size: int, wait_for_worker: float = 30.0, small_result: int = SMALL_RESULT,
+                 private_budget: int = FORK_PRIVATE_BUDGET):
         self.size = size
         self.wait_for_worker = wait_for_worker
         self.small_result = small_result
+        self.private_budget = private_budget
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(_PRELOAD)
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
@@ -455,6 +471,13 @@ class QueryPool:
                 if held.retired and not held.workers:
                     held.close()
 
+    def _outgrown(self, worker: _Worker) -> bool:
+        """Whether a fork of a holder has copied more of the holder's memory than the budget:
+        as it reads the shared graph it writes to the pages it touches (reference counts), and
+        each becomes its own copy. Read every few queries (reading it takes milliseconds)."""
+        return (worker.snapshot is not None and worker.jobs % FORK_CHECK_EVERY == 0
+                and worker.private_bytes() > self.private_budget)
+
     def _discard(self, worker: _Worker, spill: str) -> None:
         """Kill a worker whose job did not finish, and delete what it may have spilled."""
         self._retire(worker)
@@ -496,7 +519,11 @@ class QueryPool:
             raise QueryTimeout(f"the query ran longer than the {limits.timeout:g} s time limit "
                                "and was stopped; narrow it or add a LIMIT")
         status, value = reply
-        self._idle.put(worker)
+        worker.jobs += 1
+        if self._outgrown(worker):
+            self._retire(worker)  # the next query gets a fresh fork, which shares all again
+        else:
+            self._idle.put(worker)
         if status == "error":
             raise _rebuild(value)
         return value

@@ -14,7 +14,7 @@ from rdflib import Graph
 
 from atlas_graph.server.sparql.examples import EXAMPLES
 from atlas_graph.server.sparql.execution import Dataset, FormatWish, Limits
-from atlas_graph.server.sparql.pool import QueryPool, _running
+from atlas_graph.server.sparql.pool import FORK_CHECK_EVERY, QueryPool, _running
 from atlas_graph.server.sparql.results import QueryTimeout
 from support.commands import load, run_atlas_graph
 
@@ -162,5 +162,24 @@ def test_without_a_usable_dump_queries_read_the_store_on_disk(store, tmp_path, c
         assert pool._snapshot.state == "failed"
         assert "queries read the store on disk" in capfd.readouterr().err
         assert json.loads(answer(pool, store_path, "ASK { ?s ?p ?o }", str(broken)))["boolean"] is True
+    finally:
+        pool.close()
+
+
+@pytest.mark.parametrize("budget, replaced", [(0, True), (2**40, False)])
+def test_a_fork_past_its_memory_budget_is_replaced_by_a_fresh_one(store, budget, replaced):
+    """A fork of the holder copies the shared pages it writes to; once its own memory passes
+    the budget (read every few queries), the next query gets a fresh fork instead."""
+    store_path, dump_path = store
+    pool = QueryPool(1, private_budget=budget)
+    try:
+        held(pool, store_path, dump_path)
+        answer(pool, store_path, "ASK {}", dump_path)
+        (first,) = [worker.pid for worker in pool._idle.queue]
+        for _ in range(FORK_CHECK_EVERY):
+            answer(pool, store_path, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", dump_path)
+        (now,) = [worker.pid for worker in pool._idle.queue]
+        assert (now != first) is replaced
+        assert _running(first) is not replaced
     finally:
         pool.close()
