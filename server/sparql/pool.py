@@ -57,8 +57,8 @@ _PRELOAD = ["atlas_graph.server.sparql.execution", "pyoxigraph"]
 OWNER_CHECK = 0.5  # seconds between a query process's checks that its server process still runs
 HOLDER_START_WAIT = 30.0
 #: A fork of a holder whose memory of its own passes this many bytes is replaced by a fresh
-#: fork (checked every FORK_CHECK_EVERY queries): otherwise the forks' copies of the shared
-#: graph grow until each holds one.
+#: fork (checked every FORK_CHECK_EVERY queries): otherwise each fork keeps growing, with its
+#: queries' heap and its own copies of the shared pages it wrote to.
 FORK_PRIVATE_BUDGET = 64 * 2**20
 FORK_CHECK_EVERY = 16  # seconds a server process waits for a holder it started to listen
 
@@ -472,9 +472,9 @@ class QueryPool:
                     held.close()
 
     def _outgrown(self, worker: _Worker) -> bool:
-        """Whether a fork of a holder has copied more of the holder's memory than the budget:
-        as it reads the shared graph it writes to the pages it touches (reference counts), and
-        each becomes its own copy. Read every few queries (reading it takes milliseconds)."""
+        """Whether a fork of a holder holds more memory of its own than the budget: the heap its
+        queries kept, and each shared page it wrote to, which became its own copy. Read every
+        few queries (reading it takes milliseconds)."""
         return (worker.snapshot is not None and worker.jobs % FORK_CHECK_EVERY == 0
                 and worker.private_bytes() > self.private_budget)
 
