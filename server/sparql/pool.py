@@ -300,25 +300,22 @@ def _connect_or_start(store_path: str, dump_path: str) -> tuple[Connection, subp
     address = os.path.join(folder, f"{name}.sock")
     with open(os.path.join(folder, f"{name}.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            return _connect(address), None
-        except (FileNotFoundError, ConnectionRefusedError):
-            pass  # none, or one that ended without removing its socket
-        try:
-            os.unlink(address)
-        except FileNotFoundError:
-            pass
-        process = subprocess.Popen([sys.executable, "-m", "atlas_graph.server.sparql.holder", address, dump_path,
-                                    store_path, str(os.getpid())])
-        deadline = time.monotonic() + HOLDER_START_WAIT
+        process = None
         while True:
             try:
                 return _connect(address), process
             except (FileNotFoundError, ConnectionRefusedError):
-                if process.poll() is not None or time.monotonic() > deadline:
+                if process is None:  # none runs, or one ended without removing its socket: start one
+                    if os.path.exists(address):
+                        os.unlink(address)
+                    process = subprocess.Popen([sys.executable, "-m", "atlas_graph.server.sparql.holder", address,
+                                                dump_path, store_path, str(os.getpid())])
+                    deadline = time.monotonic() + HOLDER_START_WAIT
+                elif process.poll() is not None or time.monotonic() > deadline:
                     process.kill()
                     raise OSError(f"the holder process did not start (exit status {process.poll()})") from None
-                time.sleep(0.01)
+                else:
+                    time.sleep(0.01)
 
 
 def _connect(address: str) -> Connection:
