@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -48,9 +48,11 @@ def term(value) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"not an RDF term: {value!r}")
 
 
-def quads(triples: Iterable[Triple], graph: URIRef) -> list[ox.Quad]:
+def quads(triples: Iterable[Triple], graph: URIRef) -> Iterator[ox.Quad]:
+    """The quads of ``triples`` in ``graph``, one at a time: a store extended with them never
+    holds them all in a list beside itself."""
     graph_node = ox.NamedNode(str(graph))
-    return [ox.Quad(term(s), term(p), term(o), graph_node) for s, p, o in triples]
+    return (ox.Quad(term(s), term(p), term(o), graph_node) for s, p, o in triples)
 
 
 class OxTerms:

@@ -17,7 +17,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -191,9 +191,9 @@ class _Spool:
         return Spooled(item.source, item.sha256, item.record_id, mentions.share(item.mentions), item.problems,
                        offset, len(item.nquads))
 
-    def content(self, accepted: list[Spooled], tail: bytes) -> BinaryIO:
-        """A file of the ``accepted`` records' N-Quads then ``tail``, read from its start: the
-        spool itself when it holds just those, else a copy of their parts."""
+    def content(self, accepted: list[Spooled]) -> BinaryIO:
+        """A file of the ``accepted`` records' N-Quads, read from its start: the spool itself
+        when it holds just those, else a copy of their parts."""
         if sum(item.length for item in accepted) == self.size:
             out = self.file
         else:  # some were left out when the load decided again (see load)
@@ -201,10 +201,16 @@ class _Spool:
             for item in accepted:
                 self.file.seek(item.offset)
                 out.write(self.file.read(item.length))
-        out.seek(0, os.SEEK_END)
-        out.write(tail)
         out.seek(0)
         return out
+
+    @staticmethod
+    def append(content: BinaryIO, tail: bytes) -> None:
+        """``tail`` after the end of ``content`` (a file of :meth:`content`), read again from
+        its start."""
+        content.seek(0, os.SEEK_END)
+        content.write(tail)
+        content.seek(0)
 
     def close(self) -> None:
         """Close (and so delete) the spool. A write buffered still and failing now loses
@@ -371,14 +377,16 @@ def load(
                 store.remove_graph(ox.NamedNode(str(uris.entities_graph())))
             write_records(generation.path / RECORDS_FILE, plan.records)
             plan.records = {}
-            generation.activity = "the spool of parsed records"
-            entities_nquads, summary.links = _entities_in_child(generation.path / RECORDS_FILE, uris, linker)
-            bulk = spool.content(plan.accepted, entities_nquads)
             generation.activity = "the database"
-            # One bulk load, of the new records and the recomputed entities graph. lenient: the
-            # spool holds only what ox.serialize wrote, so the parser's checks would find nothing
-            # (a quarter of the load's time).
-            store.bulk_load(bulk, format=ox.RdfFormat.N_QUADS, lenient=True)
+            with _entities_in_child(generation.path / RECORDS_FILE, uris, linker) as entities:
+                # The new records are bulk-loaded while the child computes the entities graph,
+                # which is loaded next. lenient: the spool holds only what ox.serialize wrote,
+                # so the parser's checks would find nothing (a quarter of the load's time).
+                bulk = spool.content(plan.accepted)
+                store.bulk_load(bulk, format=ox.RdfFormat.N_QUADS, lenient=True)
+                entities_nquads, summary.links = entities.result()
+            store.bulk_load(entities_nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
+            spool.append(bulk, entities_nquads)
             if empty:  # the dumps are written from the spool, without reading the store back
                 bulk.seek(0)
                 content = bulk
@@ -430,15 +438,16 @@ def _process_all(paths: list[str], base: str, include_contacts: bool, progress) 
             pool.shutdown(cancel_futures=True)
 
 
-def _entities_in_child(records_file: Path, uris: URIs, linker: Linker | None) -> tuple[bytes, list[Link]]:
-    """The shared entities graph, recomputed from the mentions of every record in
+@contextmanager
+def _entities_in_child(records_file: Path, uris: URIs, linker: Linker | None) -> Iterator[Future]:
+    """A future of the shared entities graph, recomputed from the mentions of every record in
     ``records_file``, as N-Quads (see _as_stored), and the links of its entities. In a child
-    process: the computation's memory (large at Atlas scale) is given back to the system
-    before the bulk load."""
+    process, so that this one can go on meanwhile, and that the computation's memory (large at
+    Atlas scale) is given back to the system when it ends."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as child:
         future = child.submit(_entities_nquads, str(records_file), uris.base, linker)
         with _gc_paused():  # the result is unpickled (by the executor's thread) meanwhile
-            return future.result()
+            yield future
 
 
 @contextmanager
