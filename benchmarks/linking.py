@@ -8,7 +8,7 @@ kind. Reconciliation alone (:func:`atlas_graph.link.reconcile.link_entities` on 
 entities, the records parsed and mapped beforehand) is timed in this process.
 
 What linking costs the ingest: ``atlas-graph load`` into a fresh store with linking (as users run
-it) and without (:mod:`benchmarks.load_unlinked`, the same load with ``linker=None``), taking
+it) and without (:mod:`benchmarks.load_unlinked`, the same verb with no linker), taking
 turns, each the best of its rounds (wall time, and peak PSS of the process tree).
 """
 
@@ -62,7 +62,7 @@ def bench_linking(corpus: Path, work: Path) -> dict:
             "links_peak_pss": memory.peak, "reconcile_s": reconcile_s, "reconciled": len(found)}
 
 
-def bench_ingest_cost(corpus: Path, work: Path, rounds: int = 2) -> dict:
+def bench_ingest_cost(corpus: Path, work: Path, rounds: int = 3) -> dict:
     """``load`` of ``corpus`` into a fresh store with and without linking, ``rounds`` times each
     in turns: the best wall time and the lowest peak memory of each."""
     commands = {"linked": lambda store: [*ATLAS, "load", str(corpus), "--store", str(store), "-q"],

@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"--- linking, {2000 if args.quick else 12_000:,} records", file=sys.stderr, flush=True)
     linking_corpus = _corpus(2000 if args.quick else 12_000, args.seed, cache)
     linked = linking.bench_linking(linking_corpus, cache)
-    linked["ingest"] = linking.bench_ingest_cost(linking_corpus, cache, rounds=1 if args.quick else 2)
+    linked["ingest"] = linking.bench_ingest_cost(linking_corpus, cache, rounds=1 if args.quick else 3)
     machine = machine_info(load_before, os.getloadavg()[0])
     table = render(results, machine)
     linking_table = linking.render(linked, linking.about_run(linked, machine))
