@@ -204,14 +204,6 @@ class _Spool:
         out.seek(0)
         return out
 
-    @staticmethod
-    def append(content: BinaryIO, tail: bytes) -> None:
-        """``tail`` after the end of ``content`` (a file of :meth:`content`), read again from
-        its start."""
-        content.seek(0, os.SEEK_END)
-        content.write(tail)
-        content.seek(0)
-
     def close(self) -> None:
         """Close (and so delete) the spool. A write buffered still and failing now loses
         nothing: the spool's content was read already, or the load failed before."""
@@ -386,8 +378,10 @@ def load(
                 store.bulk_load(bulk, format=ox.RdfFormat.N_QUADS, lenient=True)
                 entities_nquads, summary.links = entities.result()
             store.bulk_load(entities_nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
-            spool.append(bulk, entities_nquads)
-            if empty:  # the dumps are written from the spool, without reading the store back
+            if empty:  # the spool, with the entities graph after it, is the whole content: the
+                # dumps and site data are written from it, without reading the store back
+                bulk.seek(0, os.SEEK_END)
+                bulk.write(entities_nquads)
                 bulk.seek(0)
                 content = bulk
             generation.state = {"base_uri": uris.base, "include_contacts": include_contacts}
