@@ -55,12 +55,12 @@ from atlas_graph.server.sparql.results import QueryTimeout
 
 _PRELOAD = ["atlas_graph.server.sparql.execution", "pyoxigraph"]
 OWNER_CHECK = 0.5  # seconds between a query process's checks that its server process still runs
-HOLDER_START_WAIT = 30.0
+HOLDER_START_WAIT = 30.0  # seconds a server process waits for a holder it started to listen
 #: A fork of a holder whose memory of its own passes this many bytes is replaced by a fresh
-#: fork (checked every FORK_CHECK_EVERY queries): otherwise each fork keeps growing, with its
-#: queries' heap and its own copies of the shared pages it wrote to.
+#: fork (checked every FORK_CHECK_EVERY queries, beside the requests): otherwise each fork keeps
+#: growing, with its queries' heap and its own copies of the shared pages it wrote to.
 FORK_PRIVATE_BUDGET = 64 * 2**20
-FORK_CHECK_EVERY = 16  # seconds a server process waits for a holder it started to listen
+FORK_CHECK_EVERY = 16
 
 
 class PoolBusy(Exception):
@@ -468,12 +468,33 @@ class QueryPool:
                 if held.retired and not held.workers:
                     held.close()
 
-    def _outgrown(self, worker: _Worker) -> bool:
-        """Whether a fork of a holder holds more memory of its own than the budget: the heap its
-        queries kept, and each shared page it wrote to, which became its own copy. Read every
-        few queries (reading it takes milliseconds)."""
-        return (worker.snapshot is not None and worker.jobs % FORK_CHECK_EVERY == 0
-                and worker.private_bytes() > self.private_budget)
+    def _release(self, worker: _Worker) -> None:
+        """Make ``worker`` idle again after a query. Every few queries of a fork of a holder, its
+        memory is checked first, in a thread of its own: reading it walks the page tables of
+        the whole union graph, which takes longer than a small query, and no client waits for it."""
+        if worker.snapshot is None or worker.jobs % FORK_CHECK_EVERY:
+            self._idle.put(worker)
+        else:
+            threading.Thread(target=self._check_memory, args=(worker,), name="atlas-fork-check", daemon=True).start()
+
+    def _check_memory(self, worker: _Worker) -> None:
+        """Idle again if a fork holds no more memory of its own than the budget (the heap its
+        queries kept, and each shared page it wrote to, which became its own copy); else
+        replaced by a fresh fork, which shares all again (a query waiting for a process gets it)."""
+        if worker.private_bytes() <= self.private_budget:
+            self._idle.put(worker)
+            return
+        snapshot = worker.snapshot
+        self._retire(worker)
+        with self._lock:
+            if self._started >= self.size:
+                return
+            self._started += 1
+        try:  # (a retired holder's generation is no longer asked for: a query process on disk)
+            self._idle.put(self._start(None if snapshot.retired else snapshot))
+        except BaseException:
+            with self._lock:
+                self._started -= 1
 
     def _discard(self, worker: _Worker, spill: str) -> None:
         """Kill a worker whose job did not finish, and delete what it may have spilled."""
@@ -517,10 +538,7 @@ class QueryPool:
                                "and was stopped; narrow it or add a LIMIT")
         status, value = reply
         worker.jobs += 1
-        if self._outgrown(worker):
-            self._retire(worker)  # the next query gets a fresh fork, which shares all again
-        else:
-            self._idle.put(worker)
+        self._release(worker)
         if status == "error":
             raise _rebuild(value)
         return value

@@ -169,15 +169,18 @@ def test_without_a_usable_dump_queries_read_the_store_on_disk(store, tmp_path, c
 @pytest.mark.parametrize("budget, replaced", [(0, True), (2**40, False)])
 def test_a_fork_past_its_memory_budget_is_replaced_by_a_fresh_one(store, budget, replaced):
     """A fork of the holder copies the shared pages it writes to; once its own memory passes
-    the budget (read every few queries), the next query gets a fresh fork instead."""
+    the budget (read every few queries, beside the requests), it is replaced by a fresh fork,
+    which the query waiting for the pool's one process gets."""
     store_path, dump_path = store
-    pool = QueryPool(1, private_budget=budget)
+    pool = QueryPool(1, wait_for_worker=10, private_budget=budget)
     try:
         held(pool, store_path, dump_path)
         answer(pool, store_path, "ASK {}", dump_path)
         (first,) = [worker.pid for worker in pool._idle.queue]
-        for _ in range(FORK_CHECK_EVERY):
+        for _ in range(FORK_CHECK_EVERY - 1):  # its last query is checked
             answer(pool, store_path, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", dump_path)
+        # the check may still run: this query waits for its outcome (PoolBusy if no process came)
+        assert json.loads(answer(pool, store_path, "ASK {}", dump_path))["boolean"] is True
         (now,) = [worker.pid for worker in pool._idle.queue]
         assert (now != first) is replaced
         assert _running(first) is not replaced
