@@ -58,7 +58,8 @@ class Rendered:
 
 
 def data_cache(mib: float) -> GenerationCache[Rendered]:
-    """A cache of rendered bodies holding at most ``mib`` MiB (0: none)."""
+    """A cache of rendered bodies holding at most ``mib`` MiB (0: none): the ``/data`` documents,
+    and the ``/page`` HTML (:mod:`.pages`)."""
     return GenerationCache(max(0, int(mib * (1 << 20))), size_of=lambda rendered: len(rendered.body))
 
 
@@ -66,6 +67,15 @@ def data_cache(mib: float) -> GenerationCache[Rendered]:
 def _make_caches(state) -> None:
     state.app.extensions.setdefault(CACHE, data_cache(state.app.extensions["atlas"].config.data_cache_mib))
     state.app.extensions.setdefault(LABEL_CACHE, GenerationCache(LABELS_REMEMBERED))
+
+
+def described_graph(now: Snapshot):
+    """The graph descriptions read: the remote store, or the generation's store with the labels
+    this process remembers for it."""
+    if now.remote:
+        return now.graph
+    return RememberedLabels(reader_for(now.graph), current_app.extensions[LABEL_CACHE], now.generation.name)
+
 
 #: ``B id/dataset`` names the dataset itself, which the VoID description describes.
 DATASET_PATH = "dataset"
@@ -142,9 +152,7 @@ def _representation(now: Snapshot, path: str, fmt: RdfSerialization, *, negotiat
 def _render(now: Snapshot, path: str, entity: ox.NamedNode, fmt: RdfSerialization) -> Rendered | None:
     """The data document about ``entity`` serialised as ``fmt``, or None if it is unknown."""
     config = atlas().config
-    graph = now.graph if now.remote else RememberedLabels(
-        reader_for(now.graph), current_app.extensions[LABEL_CACHE], now.generation.name)
-    description = describe(graph, entity, config.base_uri)
+    description = describe(described_graph(now), entity, config.base_uri)
     if description is None:
         return None
     document = Document(

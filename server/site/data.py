@@ -11,7 +11,6 @@ queried on each request. All reads are SPARQL over the union of the named graphs
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,13 +24,11 @@ from atlas_graph import vocabulary
 from atlas_graph.store.generations import SITE_DIR, read_json
 from atlas_graph.store.site import aggregates
 from atlas_graph.store.site.aggregates import (
-    Aggregates,
     CollectivityRow,
     CountryRow,
     FunderRow,
     Summary,
     ThemeNode,
-    aggregates_from_json,
     country_rows,
 )
 from atlas_graph.store.site.build import AGGREGATES_FILE
@@ -113,29 +110,31 @@ def site_file(name: str) -> Path | None:
     return path if built_for == base_uri() and path.is_file() else None
 
 
-def _written() -> Aggregates | None:
-    """The current generation's aggregates file, read once (None: absent or unreadable)."""
-    def read() -> tuple[Aggregates | None]:
-        path = site_file(AGGREGATES_FILE)
-        try:
-            return (aggregates_from_json(json.loads(path.read_text("utf-8"))) if path else None,)
-        except (OSError, ValueError, KeyError, TypeError):
-            return (None,)
-    return cached("aggregates", read)[0]
-
-
 def warm_up() -> None:
     """Read the current generation's aggregates file, if it has one: what a new worker does
     before its first page asks for it (:func:`atlas_graph.server.generation_cache.warm_up`)."""
-    _written()
+    if site_file(AGGREGATES_FILE):
+        for name in _COMPUTED:
+            _aggregate(name)
 
 
-def _aggregate(name: str, compute: Callable[[Graph], object]):
-    """One of the aggregates: from the current generation's file, else computed from the graph."""
+def _aggregate(name: str):
+    """One of the aggregates: its section of the current generation's file (read no further
+    than its line), else computed from the graph."""
     def find():
-        written = _written()
-        return getattr(written, name) if written is not None else compute(graph())
+        path = site_file(AGGREGATES_FILE)
+        try:
+            written = aggregates.read_section(path, name) if path else None
+        except (OSError, ValueError, KeyError, TypeError):
+            written = None
+        return written if written is not None else _COMPUTED[name](graph())
     return cached(name, find)
+
+
+#: Each aggregate, as the graph gives it when the generation has no file of them.
+_COMPUTED = {"summary": aggregates.summary, "countries": aggregates.country_counts,
+             "collectivities": aggregates.collectivities, "funders": aggregates.funders,
+             "themes": aggregates.theme_tree}
 
 
 def path_of(iri: str) -> str:
@@ -155,17 +154,17 @@ def _iri(iri: str) -> str:
 
 
 def summary() -> Summary:
-    return _aggregate("summary", aggregates.summary)
+    return _aggregate("summary")
 
 
 def countries(language: str) -> list[CountryRow]:
-    return country_rows(_aggregate("countries", aggregates.country_counts), language)
+    return country_rows(_aggregate("countries"), language)
 
 
 def collectivities(kind: str | None) -> list[CollectivityRow]:
     """Every collectivity that takes part in a partnership (``kind`` "french", "foreign" or None
     for both), sorted by name."""
-    everything = _aggregate("collectivities", aggregates.collectivities)
+    everything = _aggregate("collectivities")
     if kind == "french":
         return [r for r in everything if r.french]
     if kind == "foreign":
@@ -175,12 +174,12 @@ def collectivities(kind: str | None) -> list[CollectivityRow]:
 
 def funders() -> list[FunderRow]:
     """Every funder with its declared total, largest first."""
-    return _aggregate("funders", aggregates.funders)
+    return _aggregate("funders")
 
 
 def theme_tree() -> list[ThemeNode]:
     """The theme scheme's concepts as a tree, each with its partnership counts."""
-    return _aggregate("themes", aggregates.theme_tree)
+    return _aggregate("themes")
 
 
 # Entity pages -----------------------------------------------------------------------------

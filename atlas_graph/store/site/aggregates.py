@@ -1,17 +1,23 @@
 """The counts and lists of the site's pages: the home page's summary, the countries, the
 collectivities, the funders and the theme tree, each read from a :class:`~.graph.Graph` by a
-query or two, and their JSON form (what the builder writes, what the server reads back)."""
+query or two, and their file (JSON lines: what the builder writes, what the server reads back)."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from atlas_graph.store.site.graph import Graph, Named, as_decimal, as_int, sort_key
 
-#: The version of the JSON form: a file of another one is not read (the server computes again).
-VERSION = 1
+#: The version of the file's form: a file of another one is not read (the server computes again).
+VERSION = 2
+#: The sections of the file, one line each, the small ones first: a page reads the file only
+#: as far as the line of what it shows (the home page does not parse the collectivities).
+SECTIONS = ("summary", "countries", "themes", "funders", "collectivities")
 
 
 @dataclass(frozen=True)
@@ -203,30 +209,53 @@ def _theme_from(fields: list) -> ThemeNode:
     return ThemeNode(Named(*fields[0]), fields[1], [_theme_from(child) for child in fields[2]])
 
 
-def aggregates_to_json(aggregates: Aggregates) -> dict:
+def aggregates_to_lines(aggregates: Aggregates) -> Iterator[str]:
+    """The aggregates as JSON lines: a header naming the sections, then one line per section, in
+    the order of :data:`SECTIONS`."""
     s = aggregates.summary
-    return {
-        "version": VERSION,
+    encoded = {
         "summary": [s.partnerships, s.french, s.foreign, s.countries, str(s.funding)],
         "countries": [[c.iri, c.path, c.iso, c.partnerships, c.collectivities, c.labels]
                       for c in aggregates.countries],
+        "themes": [_theme(node) for node in aggregates.themes],
+        "funders": [[_named(r.funder), r.kind, str(r.total), r.rows, r.partnerships] for r in aggregates.funders],
         "collectivities": [[_named(r.collectivity), r.french, _named(r.country), r.partnerships]
                            for r in aggregates.collectivities],
-        "funders": [[_named(r.funder), r.kind, str(r.total), r.rows, r.partnerships] for r in aggregates.funders],
-        "themes": [_theme(node) for node in aggregates.themes],
     }
+    yield _line({"version": VERSION, "sections": list(SECTIONS)})
+    for name in SECTIONS:
+        yield _line(encoded[name])
 
 
-def aggregates_from_json(data: dict) -> Aggregates | None:
-    """The aggregates of :func:`aggregates_to_json`; None for another version's."""
-    if data.get("version") != VERSION:
-        return None
-    partnerships, french, foreign, countries, funding = data["summary"]
-    return Aggregates(
-        Summary(partnerships, french, foreign, countries, Decimal(funding)),
-        [CountryCount(*fields) for fields in data["countries"]],
-        [CollectivityRow(Named(*c), french, Named(*country) if country else None, n)
-         for c, french, country, n in data["collectivities"]],
-        [FunderRow(Named(*f), kind, Decimal(total), rows, n) for f, kind, total, rows, n in data["funders"]],
-        [_theme_from(fields) for fields in data["themes"]],
-    )
+def read_section(path: Path, name: str):
+    """The aggregate ``name`` (a field of :class:`Aggregates`) from a file of
+    :func:`aggregates_to_lines`, reading no further than its line; None for another version's file."""
+    with open(path, encoding="utf-8") as lines:
+        header = json.loads(lines.readline())
+        if header.get("version") != VERSION:
+            return None
+        for section in header["sections"]:
+            line = lines.readline()
+            if section == name:
+                return _DECODERS[name](json.loads(line))
+    raise ValueError(f"{path}: no section {name!r}")
+
+
+def _line(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _summary_from(fields: list) -> Summary:
+    partnerships, french, foreign, countries, funding = fields
+    return Summary(partnerships, french, foreign, countries, Decimal(funding))
+
+
+_DECODERS = {
+    "summary": _summary_from,
+    "countries": lambda rows: [CountryCount(*fields) for fields in rows],
+    "themes": lambda rows: [_theme_from(fields) for fields in rows],
+    "funders": lambda rows: [FunderRow(Named(*f), kind, Decimal(total), n_rows, n)
+                             for f, kind, total, n_rows, n in rows],
+    "collectivities": lambda rows: [CollectivityRow(Named(*c), french, Named(*country) if country else None, n)
+                                    for c, french, country, n in rows],
+}

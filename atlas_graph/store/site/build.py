@@ -21,13 +21,13 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from atlas_graph.store.dumps import raise_child_failure, run_in_child
-from atlas_graph.store.generations import SITE_CHECKPOINT_PREFIX, SITE_DIR, Generation, write_json, write_lines
-from atlas_graph.store.site.aggregates import aggregates_to_json, compute_aggregates
+from atlas_graph.store.generations import SITE_CHECKPOINT_PREFIX, SITE_DIR, Generation, write_lines
+from atlas_graph.store.site.aggregates import aggregates_to_lines, compute_aggregates
 from atlas_graph.store.site.graph import Graph
 from atlas_graph.store.site.search_index import write_index
 from atlas_graph.store.site.selection_table import build_table, table_to_lines
 
-AGGREGATES_FILE = "aggregates.json"
+AGGREGATES_FILE = "aggregates.jsonl"
 INDEX_FILE = "search.sqlite"
 TABLE_FILE = "selection-table.jsonl"
 SITE_FILES = (AGGREGATES_FILE, INDEX_FILE, TABLE_FILE)
@@ -39,7 +39,7 @@ IN_MEMORY_CONTENT = 512 * 2**20
 def write_site_data(graph: Graph, folder: Path) -> None:
     """The site files of ``graph`` into ``folder`` (made if needed), each synced to disk."""
     folder.mkdir(parents=True, exist_ok=True)
-    write_json(folder / AGGREGATES_FILE, aggregates_to_json(compute_aggregates(graph)))
+    write_lines(folder / AGGREGATES_FILE, aggregates_to_lines(compute_aggregates(graph)))
     write_lines(folder / TABLE_FILE, table_to_lines(build_table(graph)))
     write_index(folder / INDEX_FILE, graph)
     with open(folder / INDEX_FILE, "rb") as index:

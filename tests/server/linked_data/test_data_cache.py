@@ -137,6 +137,37 @@ def test_repeated_requests_are_served_from_the_cache(app_store):
     assert len(app.extensions[CACHE]) == 2  # one entry per format
 
 
+def test_a_page_is_rendered_once_per_language_and_host(app_store):
+    """``/page`` HTML is kept with the bodies: per language and per host (its links to the data
+    are absolute), and the same bytes come back."""
+    _, store = app_store
+    app = create_app(AtlasConfig(store=store, base_uri="http://example.org/"))
+    client = app.test_client()
+    french = client.get(f"/page/{PATH}", headers={"Accept-Language": "fr"})
+    assert french.status_code == 200 and "Premier titre" in french.get_data(as_text=True)
+    assert len(app.extensions[CACHE]) == 1
+    assert client.get(f"/page/{PATH}", headers={"Accept-Language": "fr"}).get_data() == french.get_data()
+    assert len(app.extensions[CACHE]) == 1
+    english = client.get(f"/page/{PATH}", headers={"Accept-Language": "en"})
+    assert english.get_data() != french.get_data() and 'lang="en"' in english.get_data(as_text=True)
+    other_host = client.get(f"/page/{PATH}", headers={"Accept-Language": "fr"}, base_url="http://mirror.test/")
+    assert f"http://mirror.test/data/{PATH}.ttl" in other_host.get_data(as_text=True)
+    assert len(app.extensions[CACHE]) == 3
+    assert client.get("/page/partnership/nothing").status_code == 404
+    assert len(app.extensions[CACHE]) == 3
+
+
+def test_a_load_while_serving_shows_in_the_next_page(app_store):
+    records, store = app_store
+    app = create_app(AtlasConfig(store=store, base_uri="http://example.org/"))
+    client = app.test_client()
+    assert "Premier titre" in client.get(f"/page/{PATH}").get_data(as_text=True)
+    write_record(records, "Titre corrigé")
+    load(records, store, "http://example.org/")
+    after = client.get(f"/page/{PATH}").get_data(as_text=True)
+    assert "Titre corrigé" in after and "Premier titre" not in after
+
+
 def test_a_load_while_serving_shows_in_the_next_response(app_store):
     records, store = app_store
     app = create_app(AtlasConfig(store=store, base_uri="http://example.org/"))

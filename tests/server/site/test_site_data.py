@@ -8,13 +8,16 @@ import json
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from atlas_graph import vocabulary
 from atlas_graph.server.app import create_app
 from atlas_graph.server.service import AtlasConfig
 from atlas_graph.store.generations import FILES, SITE_DIR
-from atlas_graph.store.site.build import SITE_FILES
+from atlas_graph.store.site.aggregates import SECTIONS, compute_aggregates, read_section
+from atlas_graph.store.site.build import AGGREGATES_FILE, SITE_FILES
+from atlas_graph.store.site.graph import Graph
 from support.commands import load, run_atlas_graph
 from support.paths import ALL_RECORDS
 
@@ -101,3 +104,20 @@ def test_after_a_sparql_update_the_site_shows_the_new_data(store, tmp_path):
     assert sorted(p.name for p in (generation / SITE_DIR).iterdir()) == sorted(SITE_FILES)
     assert b"Jumelage Zanzibarquux" in client.get("/search?q=zanzibarquux").data
     assert run_atlas_graph("check", "--store", copy).returncode == 0
+
+
+def test_each_aggregate_is_read_back_from_its_own_line_and_no_further(store, tmp_path):
+    """The file holds each aggregate as written; a page reads it only as far as the line of what
+    it shows, so that the home page never parses the long lists after it."""
+    written = (store / "current").resolve() / SITE_DIR / AGGREGATES_FILE
+    graph = Graph(ox.Store.read_only(str((store / "current").resolve() / "oxigraph")), BASE)
+    computed = compute_aggregates(graph)
+    for name in SECTIONS:
+        assert read_section(written, name) == getattr(computed, name), name
+    lines = written.read_text("utf-8").splitlines()
+    assert [json.loads(lines[0])["sections"]] == [list(SECTIONS)] and SECTIONS[-1] == "collectivities"
+    damaged = tmp_path / AGGREGATES_FILE
+    damaged.write_text("\n".join([*lines[:-1], lines[-1][: len(lines[-1]) // 2]]) + "\n", "utf-8")
+    assert read_section(damaged, "summary") == computed.summary
+    with pytest.raises(ValueError):
+        read_section(damaged, "collectivities")
