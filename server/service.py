@@ -37,7 +37,7 @@ class AtlasConfig:
     query_timeout: float = 30.0
     max_rows: int = 100_000
     endpoint_url: str | None = None  # /sparql as clients see it; None: from each request
-    query_processes: int = 4  # concurrent SPARQL queries per server worker
+    query_processes: int = 4  # concurrent SPARQL queries per server worker (serve: default_query_processes)
     sparql_endpoint: str | None = None  # a remote SPARQL 1.1 store to serve instead of the embedded one
     graph_store_url: str | None = None  # its Graph Store Protocol endpoint, if not the engine's usual one
     remote_credentials: Credentials = Credentials()
@@ -46,6 +46,13 @@ class AtlasConfig:
     # triple count, see SNAPSHOT_BYTES_PER_TRIPLE); a larger store is queried on disk. 0: always on disk.
     query_memory_mib: float = 512.0
     keep: int = DEFAULT_KEEP  # generations kept by an update, the new current one included
+
+
+def default_query_processes(workers: int) -> int:
+    """Query processes per server worker when none is configured: two per core on the machine,
+    shared by its ``workers``, at least one each. More only adds memory: each is a fork of the
+    holder that comes to copy the pages of the graph its queries read, and the cores are busy."""
+    return max(1, -(-2 * (os.cpu_count() or 1) // workers))
 
 
 _pools: dict[tuple[int, int], QueryPool] = {}

@@ -7,7 +7,9 @@ ATLAS_STORE (required): a store made by ``atlas-graph load``; the base URI is th
 built with. ATLAS_QUERY_TIMEOUT (seconds, default 30), ATLAS_UPDATE_TOKEN (unset: read-only),
 ATLAS_DATA_CACHE_MB (rendered /data descriptions kept per worker, MiB, default 32; 0: none),
 ATLAS_QUERY_MEMORY_MB (the union graph held in memory for queries when it fits, MiB per worker,
-default 512; 0: queries read the store on disk).
+default 512; 0: queries read the store on disk), ATLAS_QUERY_PROCESSES (SPARQL queries each
+worker runs at once, default 4: the workers are the WSGI server's, so about twice the cores
+divided by the workers is for you to set).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ def config_from_environment() -> AtlasConfig:
         query_timeout=_number("ATLAS_QUERY_TIMEOUT", 30.0, zero_allowed=False),
         data_cache_mib=_number("ATLAS_DATA_CACHE_MB", 32.0),
         query_memory_mib=_number("ATLAS_QUERY_MEMORY_MB", 512.0),
+        query_processes=_whole_number("ATLAS_QUERY_PROCESSES", 4),
     )
 
 
@@ -47,6 +50,15 @@ def _number(variable: str, default: float, zero_allowed: bool = True) -> float:
     if number < 0 or (number == 0 and not zero_allowed):
         raise RuntimeError(f"{variable}={value!r}: expected a number {'≥' if zero_allowed else '>'} 0")
     return number
+
+
+def _whole_number(variable: str, default: int) -> int:
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise RuntimeError(f"{variable}={value!r}: expected a whole number ≥ 1")
+    return int(value)
 
 
 app = create_app(config_from_environment())

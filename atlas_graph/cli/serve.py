@@ -105,6 +105,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "0: queries read the store on disk)")
     parser.add_argument("--workers", type=int, default=min(4, 2 * (os.cpu_count() or 1)),
                         help="worker processes (default: 2 per core, at most 4)")
+    parser.add_argument("--query-processes", type=int, metavar="N", default=os.environ.get("ATLAS_QUERY_PROCESSES"),
+                        help="SPARQL queries each worker runs at once, each in a process of its own "
+                             "(default: $ATLAS_QUERY_PROCESSES, else 2 per core on the machine shared by "
+                             "the workers, at least 1 each)")
     parser.add_argument("--include-contacts", action="store_true",
                         help="when loading records: also publish contacts' names and e-mails (personal data)")
     parser.add_argument("--links", metavar="FILE",
@@ -114,7 +118,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from atlas_graph.server.app import create_app
-    from atlas_graph.server.service import AtlasConfig
+    from atlas_graph.server.service import AtlasConfig, default_query_processes
 
     if args.sparql_endpoint and args.records:
         raise UsageError("--sparql-endpoint serves what was published there: load and publish the records first "
@@ -124,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--query-timeout must be a positive number of seconds")
     if args.data_cache_mb < 0:
         raise UsageError("--data-cache-mb must be 0 (no cache) or a positive number of MiB")
+    if args.query_processes is not None and args.query_processes < 1:
+        raise UsageError("--query-processes must be at least 1")
     if args.query_memory_mb < 0:
         raise UsageError("--query-memory-mb must be 0 (queries on disk) or a positive number of MiB")
     if args.links and args.store and not args.records:
@@ -149,6 +155,7 @@ def run(args: argparse.Namespace) -> int:
                          graph_store_url=args.graph_store,
                          remote_credentials=Credentials.from_env(args.remote_user, args.remote_password),
                          data_cache_mib=args.data_cache_mb, query_memory_mib=args.query_memory_mb,
+                         query_processes=args.query_processes or default_query_processes(args.workers),
                          keep=args.keep)
     if args.sparql_endpoint:
         _check_remote(config)

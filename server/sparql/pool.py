@@ -57,10 +57,12 @@ _PRELOAD = ["atlas_graph.server.sparql.execution", "pyoxigraph"]
 OWNER_CHECK = 0.5  # seconds between a query process's checks that its server process still runs
 HOLDER_START_WAIT = 30.0  # seconds a server process waits for a holder it started to listen
 #: A fork of a holder whose memory of its own passes this many bytes is replaced by a fresh
-#: fork (checked every FORK_CHECK_EVERY queries, beside the requests): otherwise each fork keeps
-#: growing, with its queries' heap and its own copies of the shared pages it wrote to.
+#: fork (checked every FORK_CHECK_EVERY queries and after a long one, beside the requests):
+#: otherwise each fork keeps growing, with its queries' heap and its own copies of the shared
+#: pages it wrote to (a query that scans the graph writes to most of them).
 FORK_PRIVATE_BUDGET = 64 * 2**20
 FORK_CHECK_EVERY = 16
+FORK_CHECK_AFTER = 1.0  # seconds: a query of a fork that ran this long (it read much of the graph) is checked too
 
 
 class PoolBusy(Exception):
@@ -468,11 +470,13 @@ class QueryPool:
                 if held.retired and not held.workers:
                     held.close()
 
-    def _release(self, worker: _Worker) -> None:
-        """Make ``worker`` idle again after a query. Every few queries of a fork of a holder, its
-        memory is checked first, in a thread of its own: reading it walks the page tables of
-        the whole union graph, which takes longer than a small query, and no client waits for it."""
-        if worker.snapshot is None or worker.jobs % FORK_CHECK_EVERY:
+    def _release(self, worker: _Worker, took: float) -> None:
+        """Make ``worker`` idle again after a query that took ``took`` seconds. After a long
+        query of a fork of a holder (which may have touched much of the graph), and every few
+        queries, its memory is checked first, in a thread of its own: reading it walks the page
+        tables of the whole union graph, which takes longer than a small query, and no client
+        waits for it."""
+        if worker.snapshot is None or (worker.jobs % FORK_CHECK_EVERY and took < FORK_CHECK_AFTER):
             self._idle.put(worker)
         else:
             threading.Thread(target=self._check_memory, args=(worker,), name="atlas-fork-check", daemon=True).start()
@@ -522,8 +526,10 @@ class QueryPool:
                     worker.store_path, reply = store_path, None
                 else:  # it could not open the store, and has none open now
                     worker.store_path = None
+            started = time.monotonic()
             if reply is None and worker.conn.poll(limits.timeout):
                 reply = worker.conn.recv()
+            took = time.monotonic() - started
         except (EOFError, OSError):
             self._discard(worker, spill)
             raise RuntimeError("the query process died") from None
@@ -538,7 +544,7 @@ class QueryPool:
                                "and was stopped; narrow it or add a LIMIT")
         status, value = reply
         worker.jobs += 1
-        self._release(worker)
+        self._release(worker, took)
         if status == "error":
             raise _rebuild(value)
         return value

@@ -109,6 +109,14 @@ def test_the_wsgi_entry_point_refuses_a_bad_bound(monkeypatch, app_store):
     monkeypatch.setenv("ATLAS_DATA_CACHE_MB", "-1")
     with pytest.raises(RuntimeError, match="ATLAS_DATA_CACHE_MB='-1': expected a number ≥ 0"):
         config_from_environment()
+    monkeypatch.setenv("ATLAS_DATA_CACHE_MB", "4")
+    monkeypatch.delenv("ATLAS_QUERY_PROCESSES", raising=False)
+    assert config_from_environment().query_processes == 4
+    monkeypatch.setenv("ATLAS_QUERY_PROCESSES", "2")
+    assert config_from_environment().query_processes == 2
+    monkeypatch.setenv("ATLAS_QUERY_PROCESSES", "1.5")
+    with pytest.raises(RuntimeError, match="ATLAS_QUERY_PROCESSES='1.5': expected a whole number ≥ 1"):
+        config_from_environment()
 
 
 # In an app -----------------------------------------------------------------------------------
