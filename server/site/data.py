@@ -215,6 +215,15 @@ def entity_panels(iri: str) -> EntityPanels:
         kind = None  # status and form concepts: their incoming links say enough
     if kind is None:
         return EntityPanels(None, [], 0, None, [], [])
+    if kind == "country" and not any(c.iri == iri and c.partnerships for c in _aggregate("countries")):
+        # what panels_from_graph finds for a country with no foreign partner (France itself: its
+        # thousands of collectivities are French), read from the countries' counts
+        return EntityPanels(kind, [], 0, Decimal(0), [], [])
+    return panels_from_graph(kind, entity)
+
+
+def panels_from_graph(kind: str, entity: str) -> EntityPanels:
+    """The panels of ``entity`` (an IRI in SPARQL syntax) of ``kind``, from the graph."""
     if kind == "partnership":
         return EntityPanels(kind, [], 0, None, _by_year(f"BIND({entity} AS ?p)"), [])
     pattern = _PARTNERSHIPS_OF[kind].replace("$e", entity)

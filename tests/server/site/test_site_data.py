@@ -12,8 +12,10 @@ import pyoxigraph as ox
 import pytest
 
 from atlas_graph import vocabulary
-from atlas_graph.server.app import create_app
+from atlas_graph.server.app import compile_templates, create_app
+from atlas_graph.server.generation_cache import WARM_UP
 from atlas_graph.server.service import AtlasConfig
+from atlas_graph.server.site import data as site_data
 from atlas_graph.store.generations import FILES, SITE_DIR
 from atlas_graph.store.site.aggregates import SECTIONS, compute_aggregates, read_section
 from atlas_graph.store.site.build import AGGREGATES_FILE, SITE_FILES
@@ -121,3 +123,24 @@ def test_each_aggregate_is_read_back_from_its_own_line_and_no_further(store, tmp
     assert read_section(damaged, "summary") == computed.summary
     with pytest.raises(ValueError):
         read_section(damaged, "collectivities")
+
+
+def test_a_country_page_without_foreign_partners_skips_the_queries_and_shows_the_same(store):
+    """France has thousands of collectivities but no foreign partner: its panels come from the
+    countries' counts, and are what the graph's queries find, as for every other country."""
+    app = create_app(AtlasConfig(store, BASE))
+    graph = Graph(ox.Store.read_only(str((store / "current").resolve() / "oxigraph")), BASE)
+    countries = [row["c"].value for row in graph.select("SELECT DISTINCT ?c WHERE { ?c a atlas:Country }")]
+    with app.test_request_context("/"):
+        panels = {iri: site_data.entity_panels(iri) for iri in countries}
+        assert panels == {iri: site_data.panels_from_graph("country", f"<{iri}>") for iri in countries}
+    assert not panels[f"{BASE}id/country/fr"].cards and panels[f"{BASE}id/country/tg"].cards
+
+
+def test_a_workers_warm_up_compiles_every_template_before_a_page_needs_it(store):
+    app = create_app(AtlasConfig(store, BASE))
+    assert compile_templates in app.extensions[WARM_UP]
+    with app.app_context():
+        compile_templates()
+    names = app.jinja_env.list_templates(extensions=["html"])
+    assert "entity.html" in names and {key[1] for key in app.jinja_env.cache.keys()} >= set(names)
