@@ -3,9 +3,8 @@ CORS and preflights are the app's, the same for every route (:mod:`.http.errors`
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask
 
-from atlas_graph.server.generation_cache import WARM_UP
 from atlas_graph.server.http import errors
 from atlas_graph.server.linked_data import pages
 from atlas_graph.server.linked_data import routes as linked_data
@@ -28,13 +27,4 @@ def create_app(config: AtlasConfig) -> Flask:
     errors.install(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.blueprint)
-    app.extensions.setdefault(WARM_UP, []).append(compile_templates)
     return app
-
-
-def compile_templates() -> None:
-    """Compile every template once, in a worker's warm-up: the first entity page would otherwise
-    compile its template and the base one while its client waits."""
-    environment = current_app.jinja_env
-    for name in environment.list_templates(extensions=["html"]):
-        environment.get_template(name)

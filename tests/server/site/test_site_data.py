@@ -12,8 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from atlas_graph import vocabulary
-from atlas_graph.server.app import compile_templates, create_app
-from atlas_graph.server.generation_cache import WARM_UP
+from atlas_graph.server.app import create_app
 from atlas_graph.server.service import AtlasConfig
 from atlas_graph.server.site import data as site_data
 from atlas_graph.store.generations import FILES, SITE_DIR
@@ -136,11 +135,3 @@ def test_a_country_page_without_foreign_partners_skips_the_queries_and_shows_the
         assert panels == {iri: site_data.panels_from_graph("country", f"<{iri}>") for iri in countries}
     assert not panels[f"{BASE}id/country/fr"].cards and panels[f"{BASE}id/country/tg"].cards
 
-
-def test_a_workers_warm_up_compiles_every_template_before_a_page_needs_it(store):
-    app = create_app(AtlasConfig(store, BASE))
-    assert compile_templates in app.extensions[WARM_UP]
-    with app.app_context():
-        compile_templates()
-    names = app.jinja_env.list_templates(extensions=["html"])
-    assert "entity.html" in names and {key[1] for key in app.jinja_env.cache.keys()} >= set(names)
