@@ -341,11 +341,12 @@ class QueryPool:
     """At most ``size`` queries at once, each in its own killable process."""
 
     def __init__(self, size: int, wait_for_worker: float = 30.0, small_result: int = SMALL_RESULT,
-                 private_budget: int = FORK_PRIVATE_BUDGET):
+                 private_budget: int = FORK_PRIVATE_BUDGET, check_after: float = FORK_CHECK_AFTER):
         self.size = size
         self.wait_for_worker = wait_for_worker
         self.small_result = small_result
         self.private_budget = private_budget
+        self.check_after = check_after
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(_PRELOAD)
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
@@ -476,7 +477,7 @@ class QueryPool:
         queries, its memory is checked first, in a thread of its own: reading it walks the page
         tables of the whole union graph, which takes longer than a small query, and no client
         waits for it."""
-        if worker.snapshot is None or (worker.jobs % FORK_CHECK_EVERY and took < FORK_CHECK_AFTER):
+        if worker.snapshot is None or (worker.jobs % FORK_CHECK_EVERY and took < self.check_after):
             self._idle.put(worker)
         else:
             threading.Thread(target=self._check_memory, args=(worker,), name="atlas-fork-check", daemon=True).start()

@@ -186,3 +186,30 @@ def test_a_fork_past_its_memory_budget_is_replaced_by_a_fresh_one(store, budget,
         assert _running(first) is not replaced
     finally:
         pool.close()
+
+
+
+def idle_pid(pool: QueryPool) -> int:
+    """The pid of a one-process pool's idle query process, once the check after its query is done."""
+    deadline = time.monotonic() + 10
+    while not pool._idle.qsize():
+        assert time.monotonic() < deadline, "no query process came back"
+        time.sleep(0.01)
+    (pid,) = [worker.pid for worker in pool._idle.queue]
+    return pid
+
+
+@pytest.mark.parametrize("check_after, replaced", [(0.0, True), (1e9, False)])
+def test_a_fork_is_checked_after_a_long_query_too(store, check_after, replaced):
+    """A query that ran past ``check_after`` (it may have copied much of the graph) is followed
+    by a memory check, whatever the count of queries: past the budget, a fresh fork."""
+    store_path, dump_path = store
+    pool = QueryPool(1, private_budget=0, check_after=check_after)
+    try:
+        held(pool, store_path, dump_path)
+        answer(pool, store_path, "ASK {}", dump_path)
+        first = idle_pid(pool)
+        answer(pool, store_path, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", dump_path)
+        assert (idle_pid(pool) != first) is replaced
+    finally:
+        pool.close()
