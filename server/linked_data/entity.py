@@ -73,11 +73,11 @@ def find_entity(path: str) -> ox.NamedNode:
     return entity
 
 
-def describe_entity(path: str, entity: ox.NamedNode, graph) -> Description:
+def describe_entity(path: str, entity: ox.NamedNode, graph, incoming_cap: int) -> Description:
     """The description of ``entity`` (``B id/{path}``, as :func:`find_entity` found it) in
-    ``graph``; HttpError 404 when it is gone since."""
+    ``graph``, with at most ``incoming_cap`` incoming links; HttpError 404 when it is gone since."""
     service = atlas()
-    description = describe(graph, entity, service.config.base_uri)
+    description = describe(graph, entity, service.config.base_uri, incoming_cap)
     if description is None:  # removed by a load since find_entity looked
         raise HttpError(404, f"No entity {service.config.base_uri}id/{path} in this dataset.")
     return description

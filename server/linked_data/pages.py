@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
+from atlas_graph.server.generation_cache import START
 from atlas_graph.server.linked_data.entity import (
     DATA_FORMATS,
     Snapshot,
@@ -22,6 +23,27 @@ from atlas_graph.server.site.i18n import language
 from atlas_graph.server.site.panels import entity_panels
 
 blueprint = Blueprint("pages", __name__)
+#: At most this many incoming links are listed on a page, with their total and the endpoint for
+#: the rest (the data document lists up to :data:`~.describe.INCOMING_CAP`): a country's page
+#: would otherwise list a thousand collectivities, each looked up for its label.
+PAGE_INCOMING = 200
+
+
+#: The templates of an entity page, compiled before a worker takes its first request.
+PAGE_TEMPLATES = ("base.html", "entity.html", "_collectivity_map.html", "_map.html")
+
+
+@blueprint.record_once
+def _prepare(state) -> None:
+    state.app.extensions.setdefault(START, []).append(compile_page_templates)
+
+
+def compile_page_templates() -> None:
+    """Compile the entity page's templates (tens of milliseconds) before the worker serves: the
+    first page would otherwise compile them while its client waits, and in a warm-up thread they
+    would hold the interpreter beside the first requests (docs/benchmarks.md)."""
+    for name in PAGE_TEMPLATES:
+        current_app.jinja_env.get_template(name)
 
 
 @blueprint.route("/page/<path:path>")
@@ -53,7 +75,7 @@ def page(path: str) -> Response:
 
 def _render(path: str, entity, now: Snapshot) -> str:
     service = atlas()
-    description = describe_entity(path, entity, described_graph(now))
+    description = describe_entity(path, entity, described_graph(now), PAGE_INCOMING)
     view = build_view(description, service.config.base_uri,
                       lambda entity_path: url_for("pages.page", path=entity_path))
     formats = [(f, data_url(path, f.extension)) for f in DATA_FORMATS]

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
+from jinja2 import meta
 
+from atlas_graph.server.app import create_app
+from atlas_graph.server.generation_cache import START
+from atlas_graph.server.linked_data import pages
+from atlas_graph.server.linked_data.describe import describe, entity_uri
+from atlas_graph.server.service import AtlasConfig
+from atlas_graph.store.generations import StoreDir
 from support.html_tree import Element, parse_html
 from support.http_fetch import fetch
 from support.real_page import KPALIME, PARTNERSHIP, TITLE
+
+FOAF_PRIMARY_TOPIC = "http://xmlns.com/foaf/0.1/primaryTopic"
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +72,22 @@ def test_incoming_links_section(page):
     (section,) = [s for s in doc.iter("section") if s.attrs.get("aria-labelledby") == "incoming-heading"]
     assert "atlas:country" in section.text()
     assert any(a.attrs.get("href") == f"/page/{KPALIME}" and a.text() == "Kpalimé" for a in section.iter("a"))
+
+
+def test_a_page_lists_fewer_incoming_links_than_the_data_and_says_how_many(atlas_server, monkeypatch):
+    """A page lists at most PAGE_INCOMING incoming links, with their total; the data document
+    keeps its own cap."""
+    monkeypatch.setattr(pages, "PAGE_INCOMING", 3)
+    client = create_app(AtlasConfig(store=atlas_server.store, base_uri=atlas_server.base)).test_client()
+    doc = parse_html(client.get(f"/page/{KPALIME}", headers={"Accept-Language": "fr"}).get_data(as_text=True))
+    (section,) = [s for s in doc.iter("section") if s.attrs.get("aria-labelledby") == "incoming-heading"]
+    total = describe(StoreDir(atlas_server.store).reader().store, entity_uri(atlas_server.base, KPALIME),
+                     atlas_server.base).incoming_total
+    assert total > 3 and f"Les 3 premiers liens sur {total}" in section.text()
+    assert len(section.find("tbody")[0].find("li")) == 3
+    data = ox.parse(client.get(f"/data/{KPALIME}.nt").get_data(), format=ox.RdfFormat.N_TRIPLES)
+    kpalime = entity_uri(atlas_server.base, KPALIME)
+    assert len([t for t in data if t.object == kpalime and t.predicate.value != FOAF_PRIMARY_TOPIC]) == total
 
 
 def test_partnership_page_has_the_funding_table_with_its_total(page):
@@ -121,3 +147,18 @@ def test_every_entity_of_the_store_has_a_page_and_data(atlas_server):
         assert parse_html(page.text).find("h1")
         data = fetch(atlas_server.url(f"data/{path}.jsonld"))
         assert data.status == 200, (path, data.text)
+
+
+def test_a_worker_compiles_the_page_templates_before_its_first_request(atlas_server):
+    app = create_app(AtlasConfig(store=atlas_server.store, base_uri=atlas_server.base))
+    assert pages.compile_page_templates in app.extensions[START]
+    with app.app_context():
+        pages.compile_page_templates()
+    assert {name for _, name in app.jinja_env.cache.keys()} == set(pages.PAGE_TEMPLATES)
+    environment, needed, pending = app.jinja_env, set(), ["entity.html"]
+    while pending:  # every template the page extends or includes, and theirs
+        name = pending.pop()
+        needed.add(name)
+        source = environment.loader.get_source(environment, name)[0]
+        pending.extend(set(meta.find_referenced_templates(environment.parse(source))) - needed)
+    assert needed == set(pages.PAGE_TEMPLATES)
