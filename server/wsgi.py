@@ -5,11 +5,11 @@
 
 ATLAS_STORE (required): a store made by ``atlas-graph load``; the base URI is the one it was
 built with. ATLAS_QUERY_TIMEOUT (seconds, default 30), ATLAS_UPDATE_TOKEN (unset: read-only),
-ATLAS_DATA_CACHE_MB (rendered /data descriptions kept per worker, MiB, default 32; 0: none),
-ATLAS_QUERY_MEMORY_MB (the union graph held in memory for queries when it fits, MiB per worker,
-default 512; 0: queries read the store on disk), ATLAS_QUERY_PROCESSES (SPARQL queries each
-worker runs at once, default 4: the workers are the WSGI server's, so about twice the cores
-divided by the workers is for you to set).
+ATLAS_DATA_CACHE_MB (rendered /data descriptions and /page HTML kept per worker, MiB, default
+32; 0: none), ATLAS_QUERY_MEMORY_MB (the union graph held in memory for queries when it fits,
+MiB per worker, default 512; 0: queries read the store on disk), ATLAS_QUERY_PROCESSES (SPARQL
+queries each worker runs at once, default 4: the workers are the WSGI server's, so about twice
+the cores divided by the workers is for you to set).
 """
 
 from __future__ import annotations

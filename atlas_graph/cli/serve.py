@@ -96,8 +96,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="with --sparql-endpoint: password (env ATLAS_REMOTE_PASSWORD)")
     parser.add_argument("--data-cache-mb", type=float, metavar="MIB",
                         default=os.environ.get("ATLAS_DATA_CACHE_MB", "32"),
-                        help="keep rendered /data/… descriptions up to this many MiB per worker, for the "
-                             "current store generation (default: $ATLAS_DATA_CACHE_MB or 32; 0: none)")
+                        help="keep rendered /data/… descriptions and /page/… HTML up to this many MiB per "
+                             "worker, for the current store generation (default: $ATLAS_DATA_CACHE_MB or 32; "
+                             "0: none)")
     parser.add_argument("--query-memory-mb", type=float, metavar="MIB",
                         default=os.environ.get("ATLAS_QUERY_MEMORY_MB", "512"),
                         help="hold the union graph in memory for SPARQL queries when it fits in this many MiB "
