@@ -319,11 +319,13 @@ def render(results: dict, machine: dict) -> str:
             found = r["site"]["routes"][moment]
             slowest = max(found["routes"].items(), key=lambda item: item[1]["p95"])
             limit = site.TARGETS.get(f"route_p95_{s}")
-            return (f"{found['p95'] * 1000:,.0f} ms" + _mark(None if limit is None else found["p95"] <= limit)
-                    + f" (slowest: {slowest[0]} {slowest[1]['p95'] * 1000:,.0f} ms)")
+            # the target is every route's: the slowest route's p95 decides
+            return (f"slowest route {slowest[0]} {slowest[1]['p95'] * 1000:,.0f} ms"
+                    + _mark(None if limit is None else slowest[1]["p95"] <= limit)
+                    + f" (all requests: {found['p95'] * 1000:,.0f} ms)")
         return cell
 
-    row("site routes (home, lists, funders, search, country page, largest pages): p95 incl. first requests",
+    row("site routes (home, lists, funders, search, country page, largest pages): p95 of each incl. first requests",
         site_routes("start"), "≤ 200 ms at 12k, ≤ 500 ms at 120k")
     row("… the same after a SPARQL Update switched a new generation in", site_routes("update"),
         "≤ 200 ms at 12k, ≤ 500 ms at 120k")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from atlas_graph.server.generation_cache import START
 from atlas_graph.server.linked_data.entity import (
     DATA_FORMATS,
     Snapshot,
@@ -27,23 +26,6 @@ blueprint = Blueprint("pages", __name__)
 #: the rest (the data document lists up to :data:`~.describe.INCOMING_CAP`): a country's page
 #: would otherwise list a thousand collectivities, each looked up for its label.
 PAGE_INCOMING = 200
-
-
-#: The templates of an entity page, compiled before a worker takes its first request.
-PAGE_TEMPLATES = ("base.html", "entity.html", "_collectivity_map.html", "_map.html")
-
-
-@blueprint.record_once
-def _prepare(state) -> None:
-    state.app.extensions.setdefault(START, []).append(compile_page_templates)
-
-
-def compile_page_templates() -> None:
-    """Compile the entity page's templates (tens of milliseconds) before the worker serves: the
-    first page would otherwise compile them while its client waits, and in a warm-up thread they
-    would hold the interpreter beside the first requests (docs/benchmarks.md)."""
-    for name in PAGE_TEMPLATES:
-        current_app.jinja_env.get_template(name)
 
 
 @blueprint.route("/page/<path:path>")

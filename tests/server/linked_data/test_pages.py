@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from jinja2 import meta
 
 from atlas_graph.server.app import create_app
-from atlas_graph.server.generation_cache import START
 from atlas_graph.server.linked_data import pages
 from atlas_graph.server.linked_data.describe import describe, entity_uri
 from atlas_graph.server.service import AtlasConfig
@@ -148,17 +146,3 @@ def test_every_entity_of_the_store_has_a_page_and_data(atlas_server):
         data = fetch(atlas_server.url(f"data/{path}.jsonld"))
         assert data.status == 200, (path, data.text)
 
-
-def test_a_worker_compiles_the_page_templates_before_its_first_request(atlas_server):
-    app = create_app(AtlasConfig(store=atlas_server.store, base_uri=atlas_server.base))
-    assert pages.compile_page_templates in app.extensions[START]
-    with app.app_context():
-        pages.compile_page_templates()
-    assert {name for _, name in app.jinja_env.cache.keys()} == set(pages.PAGE_TEMPLATES)
-    environment, needed, pending = app.jinja_env, set(), ["entity.html"]
-    while pending:  # every template the page extends or includes, and theirs
-        name = pending.pop()
-        needed.add(name)
-        source = environment.loader.get_source(environment, name)[0]
-        pending.extend(set(meta.find_referenced_templates(environment.parse(source))) - needed)
-    assert needed == set(pages.PAGE_TEMPLATES)
