@@ -393,17 +393,11 @@ class QueryPool:
         for worker in ready:
             self._idle.put(worker)
         opening = []  # all of them open the store at once
-        while True:
-            with self._lock:
-                if self._started >= self.size:
-                    break
-                self._started += 1
+        while (worker := self._start_in_free_place(snapshot)) is not None:
             try:
-                worker = self._start(snapshot)
                 worker.conn.send(Open(store_path))
             except BaseException:
-                with self._lock:
-                    self._started -= 1
+                self._retire(worker)
                 raise
             opening.append(worker)
         for worker in opening:
@@ -433,14 +427,8 @@ class QueryPool:
             if worker.snapshot is snapshot:
                 return worker
             self._retire(worker)  # of another generation, or of the disk path the holder replaces
-        with self._lock:
-            if self._started < self.size:
-                self._started += 1
-                try:
-                    return self._start(snapshot)
-                except BaseException:
-                    self._started -= 1
-                    raise
+        if (worker := self._start_in_free_place(snapshot)) is not None:
+            return worker
         try:
             worker = self._idle.get(timeout=self.wait_for_worker)
         except queue.Empty:
@@ -449,6 +437,20 @@ class QueryPool:
             return worker
         self._retire(worker)
         return self._acquire(snapshot)  # its place is free now
+
+    def _start_in_free_place(self, snapshot: _Snapshot | None) -> _Worker | None:
+        """A new query process if the pool has room for one (None: it is full), started outside
+        the lock; its place is given back when it cannot start."""
+        with self._lock:
+            if self._started >= self.size:
+                return None
+            self._started += 1
+        try:
+            return self._start(snapshot)
+        except BaseException:
+            with self._lock:
+                self._started -= 1
+            raise
 
     def _start(self, snapshot: _Snapshot | None) -> _Worker:
         if snapshot is not None:
@@ -491,15 +493,12 @@ class QueryPool:
             return
         snapshot = worker.snapshot
         self._retire(worker)
-        with self._lock:
-            if self._started >= self.size:
-                return
-            self._started += 1
         try:  # (a retired holder's generation is no longer asked for: a query process on disk)
-            self._idle.put(self._start(None if snapshot.retired else snapshot))
-        except BaseException:
-            with self._lock:
-                self._started -= 1
+            fresh = self._start_in_free_place(None if snapshot.retired else snapshot)
+        except Exception:
+            return  # its place is free: the next query starts one
+        if fresh is not None:
+            self._idle.put(fresh)
 
     def _discard(self, worker: _Worker, spill: str) -> None:
         """Kill a worker whose job did not finish, and delete what it may have spilled."""
