@@ -3,7 +3,7 @@ the request's language (:mod:`..site.i18n`): its ETag names the language."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from atlas_graph.server.linked_data.entity import (
     DATA_FORMATS,
@@ -16,7 +16,7 @@ from atlas_graph.server.linked_data.entity import (
     snapshot,
     validate,
 )
-from atlas_graph.server.linked_data.routes import CACHE, Rendered, described_graph
+from atlas_graph.server.linked_data.routes import Rendered, body_cache, described_graph
 from atlas_graph.server.linked_data.view import build_view
 from atlas_graph.server.site.i18n import language
 from atlas_graph.server.site.panels import entity_panels
@@ -38,7 +38,7 @@ def page(path: str) -> Response:
     response.headers["Link"] = alternate_links(path, html=False)
     # errors here are negotiated (an HTML page or a short message); the page is in a language
     response.vary.update(("Accept", "Accept-Language", "Cookie"))
-    cache = None if now.remote else current_app.extensions[CACHE]
+    cache = body_cache(now)
     key = ("page", path, language(), request.root_url, request.query_string)  # what the HTML depends on
     rendered = cache.get(now.generation.name, key) if cache is not None else None
     if rendered is None:

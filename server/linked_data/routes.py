@@ -69,6 +69,12 @@ def _make_caches(state) -> None:
     state.app.extensions.setdefault(LABEL_CACHE, GenerationCache(LABELS_REMEMBERED))
 
 
+def body_cache(now: Snapshot) -> GenerationCache[Rendered] | None:
+    """This worker's cache of rendered bodies, for a request on ``now``; None on a remote store,
+    whose changes the generations do not follow."""
+    return None if now.remote else current_app.extensions[CACHE]
+
+
 def described_graph(now: Snapshot):
     """The graph descriptions read: the remote store, or the generation's store with the labels
     this process remembers for it."""
@@ -128,7 +134,7 @@ def _representation(now: Snapshot, path: str, fmt: RdfSerialization, *, negotiat
         response.vary.add("Accept")
         response.headers["Content-Location"] = data_url(path, fmt.extension)
     not_modified = validate(response, path, fmt.extension, now.generation)
-    cache = None if now.remote else current_app.extensions[CACHE]
+    cache = body_cache(now)
     key = (path, fmt.extension)
     rendered = cache.get(now.generation.name, key) if cache is not None else None
     if rendered is None:
