@@ -122,6 +122,12 @@ def test_the_wsgi_entry_point_refuses_a_bad_bound(monkeypatch, app_store):
 # In an app -----------------------------------------------------------------------------------
 
 
+def served(store: Path, **config):
+    """An app over ``store`` (made with base URI http://example.org/) and its test client."""
+    app = create_app(AtlasConfig(store=store, base_uri="http://example.org/", **config))
+    return app, app.test_client()
+
+
 @pytest.fixture
 def app_store(tmp_path):
     records, store = tmp_path / "records", tmp_path / "store"
@@ -132,8 +138,7 @@ def app_store(tmp_path):
 
 def test_repeated_requests_are_served_from_the_cache(app_store):
     _, store = app_store
-    app = create_app(AtlasConfig(store=store, base_uri="http://example.org/"))
-    client = app.test_client()
+    app, client = served(store)
     first = client.get(f"/data/{PATH}", headers={"Accept": "text/turtle"})
     assert first.status_code == 200 and "Premier titre" in first.get_data(as_text=True)
     assert len(app.extensions[CACHE]) == 1
@@ -149,8 +154,7 @@ def test_a_page_is_rendered_once_per_language_and_host(app_store):
     """``/page`` HTML is kept with the bodies: per language and per host (its links to the data
     are absolute), and the same bytes come back."""
     _, store = app_store
-    app = create_app(AtlasConfig(store=store, base_uri="http://example.org/"))
-    client = app.test_client()
+    app, client = served(store)
     french = client.get(f"/page/{PATH}", headers={"Accept-Language": "fr"})
     assert french.status_code == 200 and "Premier titre" in french.get_data(as_text=True)
     assert len(app.extensions[CACHE]) == 1
@@ -167,8 +171,7 @@ def test_a_page_is_rendered_once_per_language_and_host(app_store):
 
 def test_a_load_while_serving_shows_in_the_next_page(app_store):
     records, store = app_store
-    app = create_app(AtlasConfig(store=store, base_uri="http://example.org/"))
-    client = app.test_client()
+    _, client = served(store)
     assert "Premier titre" in client.get(f"/page/{PATH}").get_data(as_text=True)
     write_record(records, "Titre corrigé")
     load(records, store, "http://example.org/")
@@ -178,8 +181,7 @@ def test_a_load_while_serving_shows_in_the_next_page(app_store):
 
 def test_a_load_while_serving_shows_in_the_next_response(app_store):
     records, store = app_store
-    app = create_app(AtlasConfig(store=store, base_uri="http://example.org/"))
-    client = app.test_client()
+    _, client = served(store)
     before = client.get(f"/data/{PATH}.ttl")
     assert "Premier titre" in before.get_data(as_text=True)
 
@@ -200,8 +202,7 @@ def test_a_load_while_serving_shows_in_the_next_response(app_store):
 def test_a_changed_label_of_a_linked_resource_shows_in_the_next_response(app_store, monkeypatch, cache_mib):
     """Labels are remembered per generation too (with or without the cache of bodies)."""
     _, store = app_store
-    app = create_app(AtlasConfig(store=store, base_uri="http://example.org/", data_cache_mib=float(cache_mib)))
-    client = app.test_client()
+    app, client = served(store, data_cache_mib=float(cache_mib))
     assert '"En cours"@fr' in client.get(f"/data/{PATH}.nt").get_data(as_text=True)
 
     app.extensions["atlas"].update("""
@@ -216,8 +217,7 @@ def test_a_changed_label_of_a_linked_resource_shows_in_the_next_response(app_sto
 
 def test_an_entity_gone_in_the_new_generation_is_404_not_its_cached_body(app_store):
     records, store = app_store
-    app = create_app(AtlasConfig(store=store, base_uri="http://example.org/"))
-    client = app.test_client()
+    _, client = served(store)
     assert client.get(f"/data/{PATH}.ttl").status_code == 200
     assert client.head(f"/data/{PATH}.ttl").status_code == 200
 
@@ -231,8 +231,7 @@ def test_an_entity_gone_in_the_new_generation_is_404_not_its_cached_body(app_sto
 
 def test_a_conditional_request_for_an_unknown_entity_is_404(app_store):
     _, store = app_store
-    app = create_app(AtlasConfig(store=store, base_uri="http://example.org/"))
-    client = app.test_client()
+    _, client = served(store)
     etag = client.get(f"/data/{PATH}.ttl").headers["ETag"]
     guessed = etag.replace("ATL", "XYZ")  # an ETag of this generation, for a path that names nothing
     assert client.get("/data/partnership/nothing.ttl", headers={"If-None-Match": guessed}).status_code == 404
